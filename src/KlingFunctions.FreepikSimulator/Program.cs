@@ -1,0 +1,2 @@
+// Placeholder entry point; the simulator is built in the foundation issue.
+Console.WriteLine("Freepik simulator");
