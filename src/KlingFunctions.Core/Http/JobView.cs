@@ -1,0 +1,57 @@
+using System.Text.Json.Serialization;
+using KlingFunctions.Workflow;
+
+namespace KlingFunctions.Http;
+
+/// <summary>The job as callers see it (DESIGN.md "Job view"): a public contract, extended but never renamed.</summary>
+public sealed record JobView
+{
+    public required string Id { get; init; }
+
+    public required JobStatus Status { get; init; }
+
+    public required JobStage Stage { get; init; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public FreepikView? Freepik { get; init; }
+
+    public IReadOnlyList<string> VideoUrls { get; init; } = [];
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public VideoView? Video { get; init; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public JobError? Error { get; init; }
+
+    public required DateTimeOffset CreatedAt { get; init; }
+
+    public required DateTimeOffset UpdatedAt { get; init; }
+
+    public int Polls { get; init; }
+
+    public int Webhooks { get; init; }
+
+    /// <summary>Builds the view from what the orchestration reported; <paramref name="videoUrl"/> is a fresh read link to our copy.</summary>
+    public static JobView From(string id, JobStatus status, VideoJobProgress? progress, VideoJobResult? result, DateTimeOffset createdAt, DateTimeOffset updatedAt, Uri? videoUrl)
+    {
+        var stage = progress?.Stage ?? JobStage.Queued;
+        return new JobView
+        {
+            Id = id,
+            Status = status,
+            Stage = status is JobStatus.Pending ? JobStage.Queued : stage,
+            Freepik = progress?.FreepikTaskId is { } taskId ? new FreepikView(taskId, progress.FreepikStatus) : null,
+            VideoUrls = result?.VideoUrls ?? [],
+            Video = result?.Video is { } video ? new VideoView(videoUrl?.AbsoluteUri, video.Blob, video.Bytes) : null,
+            Error = result?.Error,
+            CreatedAt = createdAt,
+            UpdatedAt = progress is not null && progress.UpdatedAt > updatedAt.UtcDateTime ? new DateTimeOffset(progress.UpdatedAt, TimeSpan.Zero) : updatedAt,
+            Polls = progress?.Polls ?? 0,
+            Webhooks = progress?.Webhooks ?? 0,
+        };
+    }
+}
+
+public sealed record FreepikView(string TaskId, string? Status);
+
+public sealed record VideoView(string? Url, string Blob, long Bytes);

@@ -1,0 +1,18 @@
+namespace KlingFunctions.Workflow;
+
+/// <summary>The error codes a job can end with; pipelines branch on them, so they never change.</summary>
+public static class JobErrorCodes
+{
+    public const string InvalidImage = "InvalidImage";
+    public const string FreepikRejected = "FreepikRejected";
+    public const string FreepikUnauthorized = "FreepikUnauthorized";
+    public const string FreepikUnavailable = "FreepikUnavailable";
+    public const string FreepikFailed = "FreepikFailed";
+    public const string FreepikTaskNotFound = "FreepikTaskNotFound";
+    public const string EmptyResult = "EmptyResult";
+    public const string SubmitOutcomeUnknown = "SubmitOutcomeUnknown";
+    public const string ArchiveFailed = "ArchiveFailed";
+    public const string DeadlineExceeded = "DeadlineExceeded";
+    public const string Canceled = "Canceled";
+    public const string InternalError = "InternalError";
+}

@@ -1,0 +1,251 @@
+using KlingFunctions.Freepik;
+using Microsoft.Extensions.Logging;
+
+namespace KlingFunctions.Workflow;
+
+/// <summary>
+/// The video job, start to finish: stage → submit → wait for a webhook or poll → archive → callback.
+/// Deterministic and replay-safe: time only from the context, no I/O, no DI, no random ids.
+/// </summary>
+public sealed class VideoOrchestration
+{
+    private readonly IWorkflowContext context;
+    private readonly VideoJobInput input;
+    private readonly ILogger logger;
+    private readonly DateTime deadline;
+    private readonly HashSet<string> deliveries = new(StringComparer.Ordinal);
+    private VideoJobProgress progress;
+    private JobError? pollError;
+
+    private VideoOrchestration(IWorkflowContext context, VideoJobInput input)
+    {
+        this.context = context;
+        this.input = input;
+        logger = context.CreateReplaySafeLogger(typeof(VideoOrchestration).FullName!);
+        deadline = input.CreatedAt.UtcDateTime + input.Settings.Deadline;
+        progress = new VideoJobProgress { Stage = JobStage.Staging, UpdatedAt = context.CurrentUtcDateTime };
+    }
+
+    public static Task<VideoJobResult> RunAsync(IWorkflowContext context, VideoJobInput input)
+        => new VideoOrchestration(context, input).RunAsync();
+
+    private async Task<VideoJobResult> RunAsync()
+    {
+        Report(progress);
+        var staged = await context.CallActivityAsync<StageResult>(
+            WorkflowActivities.StageSourceImage, new StageRequest(input.JobId, input.Inputs), ActivityRetry.Idempotent);
+        if (staged.Staged is null)
+        {
+            return await FinishAsync(Failed(staged.Error ?? new JobError(JobErrorCodes.InvalidImage, "The image could not be staged.")));
+        }
+
+        Report(progress with { Stage = JobStage.Submitting });
+        var submitted = await SubmitAsync(staged.Staged);
+        if (submitted.Task is not { } task)
+        {
+            return await FinishAsync(Failed(SubmitError(submitted)));
+        }
+
+        logger.LogInformation("Job {JobId} submitted as Freepik task {TaskId}", input.JobId, task.TaskId);
+        Report(progress with { Stage = JobStage.Generating, FreepikTaskId = task.TaskId, FreepikStatus = task.Status.Value });
+
+        var finished = await WaitForTerminalStatusAsync(task);
+        return await FinishAsync(await OutcomeAsync(finished));
+    }
+
+    /// <summary>
+    /// Tries the create again only when it certainly did not reach Freepik (429, 503, refused): anything
+    /// ambiguous comes back as <see cref="FreepikOutcome.OutcomeUnknown"/> and ends the job, so no video is paid twice.
+    /// No durable retry policy here: it would retry exceptions, which are ambiguous too.
+    /// </summary>
+    private async Task<FreepikResult> SubmitAsync(JobInputs staged)
+    {
+        var request = new SubmitRequest(input.JobId, staged, input.Parameters);
+        for (var attempt = 1; ; attempt++)
+        {
+            var result = await context.CallActivityAsync<FreepikResult>(WorkflowActivities.SubmitVideoTask, request);
+            if (result.Outcome != FreepikOutcome.Transient || attempt >= input.Settings.MaxSubmitAttempts)
+            {
+                return result;
+            }
+
+            var retryAt = context.CurrentUtcDateTime + (result.RetryAfter ?? ActivityRetry.Idempotent.DelayBefore(attempt));
+            if (retryAt >= deadline)
+            {
+                return result;
+            }
+
+            logger.LogWarning("Job {JobId}: Freepik is unavailable ({Message}); create attempt {Attempt} retries at {RetryAt}", input.JobId, result.Message, attempt, retryAt);
+            await context.CreateTimer(retryAt, CancellationToken.None);
+        }
+    }
+
+    /// <summary>
+    /// One event waiter for the whole wait, raced against one timer per poll. Timers are cancelled, never the
+    /// waiter: a cancelled waiter can swallow a later event in the isolated worker. A new waiter is created only
+    /// after the previous one has completed.
+    /// </summary>
+    private async Task<FreepikTask> WaitForTerminalStatusAsync(FreepikTask task)
+    {
+        var update = context.WaitForExternalEvent<FreepikTaskUpdate>(FreepikTaskUpdate.EventName);
+        var submittedAt = new DateTimeOffset(context.CurrentUtcDateTime, TimeSpan.Zero);
+        while (!task.Status.IsTerminal && pollError is null)
+        {
+            var now = context.CurrentUtcDateTime;
+            if (now >= deadline)
+            {
+                break;
+            }
+
+            var pollAt = now + PollSchedule.DelayBefore(progress.Polls, input.Settings);
+            using var timerCancellation = new CancellationTokenSource();
+            var timer = context.CreateTimer(pollAt < deadline ? pollAt : deadline, timerCancellation.Token);
+            if (await Task.WhenAny(update, timer) == update)
+            {
+                // Cancel the timer so that a finished instance is not kept alive by it. Synchronously: an
+                // orchestrator must not hand work to the thread pool.
+                timerCancellation.Cancel();
+                task = Apply(task, await update);
+                update = context.WaitForExternalEvent<FreepikTaskUpdate>(FreepikTaskUpdate.EventName);
+                continue;
+            }
+
+            // The poll at the deadline is the last chance: a video that finished in time is not given up.
+            var polled = await context.CallActivityAsync<FreepikResult>(
+                WorkflowActivities.GetVideoTaskStatus, new StatusRequest(task.TaskId, submittedAt), ActivityRetry.Idempotent);
+            task = Apply(task, polled);
+        }
+
+        return task;
+    }
+
+    private FreepikTask Apply(FreepikTask current, FreepikTaskUpdate update)
+    {
+        var isNew = update.DeliveryId is null || deliveries.Add(update.DeliveryId);
+        Report(progress with { Webhooks = progress.Webhooks + 1 });
+        if (!isNew || !string.Equals(update.TaskId, current.TaskId, StringComparison.Ordinal))
+        {
+            logger.LogInformation("Job {JobId} ignored a duplicate or foreign webhook for task {TaskId}", input.JobId, update.TaskId);
+            return current;
+        }
+
+        return Advance(current, new FreepikTask(update.TaskId, new FreepikTaskStatus(update.Status), update.Generated));
+    }
+
+    private FreepikTask Apply(FreepikTask current, FreepikResult polled)
+    {
+        Report(progress with { Polls = progress.Polls + 1 });
+        // Freepik lost the task or our key stopped working: waiting longer cannot help.
+        pollError = polled.Outcome switch
+        {
+            FreepikOutcome.NotFound => new JobError(JobErrorCodes.FreepikTaskNotFound, $"Freepik no longer knows task {current.TaskId}."),
+            FreepikOutcome.Unauthorized => new JobError(JobErrorCodes.FreepikUnauthorized, $"Freepik refused the API key while polling task {current.TaskId}: {polled.Message}. Check Freepik:ApiKey."),
+            FreepikOutcome.Rejected => new JobError(JobErrorCodes.FreepikRejected, $"Freepik rejected the status request for task {current.TaskId}: {polled.Describe()}"),
+            _ => null,
+        };
+        return polled.Outcome == FreepikOutcome.Accepted && polled.Task is not null ? Advance(current, polled.Task) : current;
+    }
+
+    /// <summary>Statuses only move forward, and the first terminal status wins: stale and out-of-order updates change nothing.</summary>
+    private FreepikTask Advance(FreepikTask current, FreepikTask next)
+    {
+        if (current.Status.IsTerminal || next.Status.Rank < current.Status.Rank)
+        {
+            return current;
+        }
+
+        if (!next.Status.IsKnown)
+        {
+            logger.LogWarning("Job {JobId}: Freepik reported the unknown status {Status}; still waiting", input.JobId, next.Status.Value);
+        }
+
+        Report(progress with { FreepikStatus = next.Status.Value });
+        return next;
+    }
+
+    private async Task<VideoJobResult> OutcomeAsync(FreepikTask task)
+    {
+        if (pollError is not null)
+        {
+            return Failed(pollError);
+        }
+
+        if (task.Status == FreepikTaskStatus.Failed)
+        {
+            return Failed(new JobError(JobErrorCodes.FreepikFailed, $"Freepik reported task {task.TaskId} as FAILED (Freepik gives no reason)."));
+        }
+
+        if (task.Status != FreepikTaskStatus.Completed)
+        {
+            return new VideoJobResult
+            {
+                Status = JobStatus.TimedOut,
+                Error = new JobError(JobErrorCodes.DeadlineExceeded, $"Freepik task {task.TaskId} was still {task.Status.Value} at the deadline of {input.Settings.Deadline}. Its id is kept: the video may still be fetched later."),
+            };
+        }
+
+        if (task.Generated.Count == 0 || string.IsNullOrWhiteSpace(task.Generated[0]))
+        {
+            return Failed(new JobError(JobErrorCodes.EmptyResult, $"Freepik reported task {task.TaskId} as COMPLETED without a video URL."));
+        }
+
+        var result = new VideoJobResult { Status = JobStatus.Completed, VideoUrls = task.Generated };
+        if (!input.Settings.ArchiveVideo)
+        {
+            return result;
+        }
+
+        Report(progress with { Stage = JobStage.Archiving });
+        try
+        {
+            var video = await context.CallActivityAsync<ArchivedVideo>(
+                WorkflowActivities.ArchiveVideo, new ArchiveRequest(input.JobId, task.Generated[0]), ActivityRetry.Idempotent);
+            return result with { Video = video };
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            // The video exists and its Freepik URL is in the result: the job completed, only our copy is missing.
+            logger.LogError(exception, "Job {JobId}: archiving the video failed", input.JobId);
+            return result with { Error = new JobError(JobErrorCodes.ArchiveFailed, "The video was generated but could not be copied to storage; videoUrls holds Freepik's URL.") };
+        }
+    }
+
+    private async Task<VideoJobResult> FinishAsync(VideoJobResult result)
+    {
+        Report(progress with { Stage = JobStage.Done });
+        logger.LogInformation("Job {JobId} finished {Status} {ErrorCode}", input.JobId, result.Status, result.Error?.Code);
+        if (input.CallbackUrl is not null)
+        {
+            try
+            {
+                await context.CallActivityAsync<bool>(
+                    WorkflowActivities.NotifyCallback,
+                    new CallbackRequest(input.CallbackUrl, input.JobId, result, progress, input.CreatedAt),
+                    ActivityRetry.Idempotent);
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                // The job's outcome stands; a caller that missed the callback can still read the job.
+                logger.LogWarning(exception, "Job {JobId}: the callback could not be delivered", input.JobId);
+            }
+        }
+
+        return result;
+    }
+
+    private void Report(VideoJobProgress next)
+    {
+        progress = next with { UpdatedAt = context.CurrentUtcDateTime };
+        context.SetCustomStatus(progress);
+    }
+
+    private static VideoJobResult Failed(JobError error) => new() { Status = JobStatus.Failed, Error = error };
+
+    private static JobError SubmitError(FreepikResult result) => result.Outcome switch
+    {
+        FreepikOutcome.Rejected => new JobError(JobErrorCodes.FreepikRejected, $"Freepik rejected the request: {result.Describe()}"),
+        FreepikOutcome.Unauthorized => new JobError(JobErrorCodes.FreepikUnauthorized, $"Freepik refused the API key: {result.Message}. Check Freepik:ApiKey."),
+        FreepikOutcome.OutcomeUnknown => new JobError(JobErrorCodes.SubmitOutcomeUnknown, $"The create call may or may not have reached Freepik ({result.Message}). It is not retried, to avoid paying twice; check Freepik's task list before resubmitting."),
+        _ => new JobError(JobErrorCodes.FreepikUnavailable, $"Freepik stayed unavailable: {result.Message}"),
+    };
+}

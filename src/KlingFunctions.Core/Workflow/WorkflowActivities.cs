@@ -1,0 +1,38 @@
+using KlingFunctions.Freepik;
+
+namespace KlingFunctions.Workflow;
+
+/// <summary>The activities the orchestration calls, by the names both hosts register them under.</summary>
+public static class WorkflowActivities
+{
+    public const string StageSourceImage = nameof(StageSourceImage);
+    public const string SubmitVideoTask = nameof(SubmitVideoTask);
+    public const string GetVideoTaskStatus = nameof(GetVideoTaskStatus);
+    public const string ArchiveVideo = nameof(ArchiveVideo);
+    public const string NotifyCallback = nameof(NotifyCallback);
+}
+
+public sealed record StageRequest(string JobId, JobInputs Inputs);
+
+/// <summary>Either every input staged as a blob, or the field-named reason why not.</summary>
+public sealed record StageResult(JobInputs? Staged, JobError? Error);
+
+public sealed record SubmitRequest(string JobId, JobInputs Staged, VideoParameters Parameters);
+
+public sealed record StatusRequest(string TaskId, DateTimeOffset SubmittedAt);
+
+public sealed record ArchiveRequest(string JobId, string VideoUrl);
+
+public sealed record CallbackRequest(string CallbackUrl, string JobId, VideoJobResult Result, VideoJobProgress Progress, DateTimeOffset CreatedAt);
+
+/// <summary>What the create and status activities return: <see cref="FreepikResult"/> travels as is.</summary>
+internal static class FreepikResultExtensions
+{
+    public static string Describe(this FreepikResult result)
+    {
+        var message = result.Message ?? result.Outcome.ToString();
+        return result.InvalidParams.Count == 0
+            ? message
+            : $"{message} ({string.Join("; ", result.InvalidParams.Select(p => $"{p.Name}: {p.Reason}"))})";
+    }
+}

@@ -1,0 +1,19 @@
+namespace KlingFunctions.Workflow;
+
+/// <summary>The workflow's timing, captured into each job's input when it starts.</summary>
+public sealed record WorkflowSettings
+{
+    public required TimeSpan FirstPoll { get; init; }
+
+    public required TimeSpan MaxPollInterval { get; init; }
+
+    public required TimeSpan Deadline { get; init; }
+
+    public required bool ArchiveVideo { get; init; }
+
+    /// <summary>True when Freepik will call our webhook: polls then only guard against a lost delivery.</summary>
+    public required bool WebhooksEnabled { get; init; }
+
+    /// <summary>How many times a create that certainly did not reach Freepik (429, 503, refused) is tried.</summary>
+    public int MaxSubmitAttempts { get; init; } = 5;
+}
