@@ -126,8 +126,9 @@ public static class VideoRequestReader
     private static VideoRequestReadResult NotJson(JsonException exception)
     {
         var errors = new RequestErrors();
-        // The reader's own message says what is wrong ("'}' is an invalid start of a value."); its position is 0-based.
-        var reason = exception.Message.Split(" LineNumber:", 2)[0].Trim().TrimEnd('.');
+        // The first sentence of the parser's message says what is wrong ("'}' is an invalid start of a value");
+        // the rest advises on reader options the caller cannot change. Its positions are 0-based.
+        var reason = exception.Message.Split(". ", 2)[0].Split(" LineNumber:", 2)[0].Trim().TrimEnd('.');
         var where = exception is { LineNumber: { } line, BytePositionInLine: { } position }
             ? string.Create(CultureInfo.InvariantCulture, $" (line {line + 1}, byte {position + 1})")
             : "";

@@ -181,7 +181,7 @@ public static class VideoRequestValidator
         else if (url.Scheme == Uri.UriSchemeHttp && !IsLoopback(url))
         {
             // Only the authority is echoed: the rest of a callback URL may carry the caller's own token.
-            errors.Add(field, $"{field} must use https (http is accepted only for localhost); got http://{url.Authority}.");
+            errors.Add(field, $"{field} must use https (http only for localhost, 127.0.0.0/8 and ::1); got http://{url.Authority}.");
         }
     }
 

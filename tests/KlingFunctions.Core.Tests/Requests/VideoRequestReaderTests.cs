@@ -130,6 +130,16 @@ public class VideoRequestReaderTests
         AssertOnlyError(result, RequestErrors.Body, "(line 3, byte 3)");
     }
 
+    [Fact]
+    public void Read_leaves_out_parser_advice_the_caller_cannot_follow()
+    {
+        var result = Read("{ \"duration\": \"5\", }");
+
+        var message = Assert.Single(result.Errors.Errors[RequestErrors.Body]);
+        Assert.DoesNotContain("reader options", message, StringComparison.Ordinal);
+        Assert.Contains("trailing comma", message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("[]", "an array")]
     [InlineData("\"text\"", "the string \"text\"")]
