@@ -6,16 +6,15 @@ namespace KlingFunctions.Requests;
 /// </summary>
 public sealed class RequestErrors
 {
-    private readonly Dictionary<string, List<string>> _errors = new(StringComparer.Ordinal);
-    private IReadOnlyDictionary<string, string[]>? _snapshot;
-
     /// <summary>The key for problems of the body as a whole (not JSON, not an object).</summary>
     public const string Body = "";
+
+    private readonly Dictionary<string, List<string>> _errors = new(StringComparer.Ordinal);
 
     public bool IsValid => _errors.Count == 0;
 
     public IReadOnlyDictionary<string, string[]> Errors
-        => _snapshot ??= _errors.ToDictionary(e => e.Key, e => e.Value.ToArray(), StringComparer.Ordinal);
+        => _errors.ToDictionary(e => e.Key, e => e.Value.ToArray(), StringComparer.Ordinal);
 
     internal void Add(string field, string message)
     {
@@ -26,6 +25,5 @@ public sealed class RequestErrors
         }
 
         messages.Add(message);
-        _snapshot = null;
     }
 }

@@ -50,7 +50,7 @@ public static class VideoRequestReader
         if (root.ValueKind != JsonValueKind.Object)
         {
             errors.Add(RequestErrors.Body, $"The body must be a JSON object; got {Describe(root)}.");
-            return new VideoRequestReadResult(null, errors);
+            return new VideoRequestReadResult(null, errors.Errors);
         }
 
         if (root.TryGetProperty("webhook_url", out _))
@@ -60,8 +60,8 @@ public static class VideoRequestReader
 
         CheckObject(root, SerializerOptions.GetTypeInfo(typeof(VideoRequest)), path: "", errors);
         return errors.IsValid
-            ? new VideoRequestReadResult(root.Deserialize<VideoRequest>(SerializerOptions), errors)
-            : new VideoRequestReadResult(null, errors);
+            ? new VideoRequestReadResult(root.Deserialize<VideoRequest>(SerializerOptions), errors.Errors)
+            : new VideoRequestReadResult(null, errors.Errors);
     }
 
     // Checks types against the model's own serialization metadata, so every mismatch is reported at once
@@ -133,7 +133,7 @@ public static class VideoRequestReader
             ? string.Create(CultureInfo.InvariantCulture, $" (line {line + 1}, byte {position + 1})")
             : "";
         errors.Add(RequestErrors.Body, $"The body is not valid JSON: {reason}{where}.");
-        return new VideoRequestReadResult(null, errors);
+        return new VideoRequestReadResult(null, errors.Errors);
     }
 
     private static JsonSerializerOptions CreateOptions()

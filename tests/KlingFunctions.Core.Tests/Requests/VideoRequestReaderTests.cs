@@ -88,7 +88,7 @@ public class VideoRequestReaderTests
         Assert.False(result.IsValid);
         Assert.Equal(
             ["cfg_scale", "duration", "dynamic_masks[0].mask", "dynamic_masks[0].trajectories[0].x", "dynamic_masks[0].trajectories[0].y"],
-            result.Errors.Errors.Keys.Order(StringComparer.Ordinal));
+            result.Errors.Keys.Order(StringComparer.Ordinal));
     }
 
     [Fact]
@@ -107,7 +107,7 @@ public class VideoRequestReaderTests
 
         var result = Read($$"""{ "cfg_scale": "{{payload}}" }""");
 
-        Assert.True(Assert.Single(result.Errors.Errors["cfg_scale"]).Length < 200);
+        Assert.True(Assert.Single(result.Errors["cfg_scale"]).Length < 200);
     }
 
     [Theory]
@@ -135,7 +135,7 @@ public class VideoRequestReaderTests
     {
         var result = Read("{ \"duration\": \"5\", }");
 
-        var message = Assert.Single(result.Errors.Errors[RequestErrors.Body]);
+        var message = Assert.Single(result.Errors[RequestErrors.Body]);
         Assert.DoesNotContain("reader options", message, StringComparison.Ordinal);
         Assert.Contains("trailing comma", message, StringComparison.Ordinal);
     }
@@ -192,7 +192,7 @@ public class VideoRequestReaderTests
     {
         Assert.False(result.IsValid);
         Assert.Null(result.Request);
-        Assert.Equal([field], result.Errors.Errors.Keys);
-        Assert.Contains(messagePart, Assert.Single(result.Errors.Errors[field]), StringComparison.Ordinal);
+        Assert.Equal([field], result.Errors.Keys);
+        Assert.Contains(messagePart, Assert.Single(result.Errors[field]), StringComparison.Ordinal);
     }
 }
