@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Polly;
 
@@ -34,8 +35,10 @@ public static class FreepikServiceCollectionExtensions
                     client.DefaultRequestHeaders.TryAddWithoutValidation(options.ApiKeyHeader, options.ApiKey);
                 }
             })
-            // Explicit rather than relying on the framework default, which a host could loosen for all clients.
-            .RedactLoggedHeaders(static _ => true);
+            // The default loggers pass raw header values (the API key) to structured log providers at Trace level.
+            .RemoveAllLoggers()
+            .AddLogger(static serviceProvider => new FreepikRequestLogger(
+                serviceProvider.GetRequiredService<ILogger<FreepikRequestLogger>>()));
         builder.AddResilienceHandler("freepik", ConfigurePipeline);
         // Added after the resilience handler, so it runs inside each attempt.
         builder.AddHttpMessageHandler<ResponseBufferingHandler>();
