@@ -158,12 +158,21 @@ public sealed class FreepikClientStatusTests : IDisposable
             _host.Handler.Hang();
         }
 
-        var result = await _host.AdvanceUntilDoneAsync(
-            _host.Client.GetTaskAsync(TaskId, LongAgo, CancellationToken.None), _host.Options.StatusTimeout);
+        var call = _host.Client.GetTaskAsync(TaskId, LongAgo, CancellationToken.None);
+        for (var attempt = 0; attempt <= _host.Options.StatusRetryAttempts; attempt++)
+        {
+            await _host.Handler.NextRequestAsync();
+            _host.Time.Advance(_host.Options.StatusTimeout);
+        }
+
+        var result = await call;
 
         Assert.Equal(FreepikOutcome.Transient, result.Outcome);
         Assert.Null(result.StatusCode);
-        Assert.Equal(1 + _host.Options.StatusRetryAttempts, _host.Handler.Requests.Count);
+        var requests = _host.Handler.Requests;
+        Assert.Equal(1 + _host.Options.StatusRetryAttempts, requests.Count);
+        // Each attempt had its own StatusTimeout (the backoff is zero in these tests).
+        Assert.All(requests.Skip(1).Zip(requests), pair => Assert.Equal(_host.Options.StatusTimeout, pair.First.At - pair.Second.At));
     }
 
     [Fact]
