@@ -151,8 +151,6 @@ resource scm 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-04-01'
   }
 }
 
-var keyVaultReference = '@Microsoft.KeyVault(SecretUri={0})'
-
 var baseSettings = {
   AzureWebJobsStorage__accountName: storageAccountName
   AzureWebJobsStorage__credential: 'managedidentity'
@@ -162,12 +160,12 @@ var baseSettings = {
   // DefaultAzureCredential in the app picks the user-assigned identity.
   AZURE_CLIENT_ID: identityClientId
   Freepik__BaseUrl: freepikBaseUrl
-  Freepik__ApiKey: format(keyVaultReference, apiKeyUri)
+  Freepik__ApiKey: '@Microsoft.KeyVault(SecretUri=${apiKeyUri})'
   // Computed from the name, not read from the app, so the settings do not depend on the app's own output.
   Webhooks__PublicBaseUrl: 'https://${name}.azurewebsites.net'
   // Empty when no signing secret was given: the app then checks only the URL token.
-  Freepik__WebhookSecret: empty(webhookSecretUri) ? '' : format(keyVaultReference, webhookSecretUri)
-  Webhooks__TokenSecret: format(keyVaultReference, tokenSecretUri)
+  Freepik__WebhookSecret: empty(webhookSecretUri) ? '' : '@Microsoft.KeyVault(SecretUri=${webhookSecretUri})'
+  Webhooks__TokenSecret: '@Microsoft.KeyVault(SecretUri=${tokenSecretUri})'
   Storage__ServiceUri: storageBlobEndpoint
   Storage__ClientId: identityClientId
   Storage__InputContainer: inputContainerName
