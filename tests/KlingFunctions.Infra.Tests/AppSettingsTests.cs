@@ -55,7 +55,7 @@ public sealed class AppSettingsTests(InfraFixture infra)
 
         Assert.DoesNotContain(InfraFixture.ApiKey, everything, StringComparison.Ordinal);
         Assert.DoesNotContain(InfraFixture.WebhookSecret, everything, StringComparison.Ordinal);
-        Assert.All(Settings.Values, value =>
+        Assert.All(Settings.Values.Concat(infra.Scheduler.AppSettings.Values), value =>
         {
             Assert.DoesNotContain("AccountKey", value, StringComparison.OrdinalIgnoreCase);
             Assert.DoesNotContain("SharedAccessSignature", value, StringComparison.OrdinalIgnoreCase);

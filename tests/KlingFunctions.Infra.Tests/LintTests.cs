@@ -31,6 +31,15 @@ public sealed class LintTests(InfraFixture infra)
     }
 
     [Fact]
+    public void Deployment_snapshots_of_both_backends_have_no_diagnostic()
+    {
+        Assert.True(infra.AzureStorageSnapshot.ExitCode == 0 && infra.AzureStorageSnapshot.StandardError.Length == 0, infra.AzureStorageSnapshot.ToString());
+        Assert.True(infra.SchedulerSnapshot.ExitCode == 0 && infra.SchedulerSnapshot.StandardError.Length == 0, infra.SchedulerSnapshot.ToString());
+        Assert.Empty(infra.AzureStorage.Root.GetProperty("diagnostics").EnumerateArray());
+        Assert.Empty(infra.Scheduler.Root.GetProperty("diagnostics").EnumerateArray());
+    }
+
+    [Fact]
     public void Parameters_file_stops_with_a_clear_error_when_the_Freepik_api_key_is_not_set()
     {
         Assert.NotEqual(0, infra.ParametersWithoutApiKey.ExitCode);
