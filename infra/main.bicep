@@ -1,0 +1,251 @@
+// KlingFunctions on Azure: a Flex Consumption function app with Durable Functions, secure by default.
+// Deploy with `azd up` or `az deployment sub create` (README "Deploy to Azure").
+targetScope = 'subscription'
+
+@minLength(1)
+@maxLength(64)
+@description('Environment name (azd\'s AZURE_ENV_NAME): names the resource group and seeds resource names.')
+param environmentName string
+
+@minLength(1)
+@description('Azure region of every resource. Pick one that offers Flex Consumption.')
+@metadata({
+  azd: {
+    type: 'location'
+  }
+})
+param location string
+
+@description('Resource group name; empty: rg-<environmentName>.')
+param resourceGroupName string = ''
+
+@description('Optional deployer principal id (azd: AZURE_PRINCIPAL_ID) that gets blob data access for debugging; empty: none.')
+param principalId string = ''
+
+@description('Kind of principalId.')
+@allowed([
+  'User'
+  'ServicePrincipal'
+  'Group'
+])
+param principalType string = 'User'
+
+@description('Freepik API key; stored in Key Vault, read by the app through a Key Vault reference.')
+@minLength(1)
+@secure()
+param freepikApiKey string
+
+@description('Freepik webhook signing secret from the Freepik dashboard; empty: signatures are not checked (the URL token still is).')
+@secure()
+param freepikWebhookSecret string = ''
+
+@description('HMAC key for the token in webhook URLs; empty: webhookTokenSecretFallback is used.')
+@secure()
+param webhookTokenSecret string = ''
+
+// newGuid() is only allowed as a parameter default, hence this second parameter. It changes on every
+// deployment: set webhookTokenSecret (azd does, see azure.yaml) to keep in-flight webhook URLs valid.
+@description('Generated fallback for webhookTokenSecret. Do not set it.')
+@secure()
+param webhookTokenSecretFallback string = newGuid()
+
+@description('Freepik API base URL.')
+param freepikBaseUrl string = 'https://api.freepik.com'
+
+@description('How long a job may run before it times out (TimeSpan).')
+param workflowDeadline string = '01:00:00'
+
+@description('Durable Functions backend. DurableTaskScheduler also needs host.json storageProvider type "azureManaged".')
+@allowed([
+  'AzureStorage'
+  'DurableTaskScheduler'
+])
+param durableBackend string = 'AzureStorage'
+
+@description('Durable Task Scheduler SKU (durableBackend DurableTaskScheduler only).')
+@allowed([
+  'Consumption'
+  'Dedicated'
+])
+param schedulerSkuName string = 'Consumption'
+
+@description('IP ranges allowed to reach the Durable Task Scheduler; access also needs the Durable Task Data Contributor role.')
+param schedulerIpAllowlist string[] = [
+  '0.0.0.0/0'
+]
+
+@description('Days after which staged input images are deleted.')
+@minValue(1)
+param inputRetentionDays int = 3
+
+@description('Days after which archived videos are deleted; 0 keeps them forever.')
+@minValue(0)
+param videoRetentionDays int = 0
+
+@description('Most instances the app scales out to.')
+@minValue(1)
+@maxValue(1000)
+param maximumInstanceCount int = 100
+
+@description('Memory of each instance in MB.')
+@allowed([
+  512
+  2048
+  4096
+])
+param instanceMemoryMB int = 2048
+
+@description('Turn on Key Vault purge protection (recommended in production; irreversible).')
+param keyVaultPurgeProtection bool = false
+
+var serviceName = 'api'
+var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
+var tags = {
+  'azd-env-name': environmentName
+}
+var functionAppName = 'func-${serviceName}-${resourceToken}'
+var useScheduler = durableBackend == 'DurableTaskScheduler'
+// Names known before deployment, so role assignment names do not wait on module outputs (what-if).
+var identityName = 'id-${serviceName}-${resourceToken}'
+var storageAccountName = 'st${resourceToken}'
+var applicationInsightsName = 'appi-${resourceToken}'
+var keyVaultName = 'kv-${resourceToken}'
+var schedulerName = 'dts-${resourceToken}'
+var taskHubName = 'default'
+var inputContainerName = 'inputs'
+var outputContainerName = 'videos'
+
+resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
+  name: empty(resourceGroupName) ? 'rg-${environmentName}' : resourceGroupName
+  location: location
+  tags: tags
+}
+
+module identity 'app/identity.bicep' = {
+  scope: rg
+  name: 'identity'
+  params: {
+    name: identityName
+    location: location
+    tags: tags
+  }
+}
+
+module monitoring 'app/monitoring.bicep' = {
+  scope: rg
+  name: 'monitoring'
+  params: {
+    logAnalyticsName: 'log-${resourceToken}'
+    applicationInsightsName: applicationInsightsName
+    location: location
+    tags: tags
+  }
+}
+
+module storage 'app/storage.bicep' = {
+  scope: rg
+  name: 'storage'
+  params: {
+    name: storageAccountName
+    location: location
+    tags: tags
+    deploymentContainerName: 'app-package'
+    inputContainerName: inputContainerName
+    outputContainerName: outputContainerName
+    inputRetentionDays: inputRetentionDays
+    videoRetentionDays: videoRetentionDays
+  }
+}
+
+module keyVault 'app/keyvault.bicep' = {
+  scope: rg
+  name: 'keyvault'
+  params: {
+    name: keyVaultName
+    location: location
+    tags: tags
+    enablePurgeProtection: keyVaultPurgeProtection
+    freepikApiKey: freepikApiKey
+    freepikWebhookSecret: freepikWebhookSecret
+    webhookTokenSecret: empty(webhookTokenSecret) ? webhookTokenSecretFallback : webhookTokenSecret
+  }
+}
+
+module scheduler 'app/durable-task-scheduler.bicep' = if (useScheduler) {
+  scope: rg
+  name: 'durable-task-scheduler'
+  params: {
+    name: schedulerName
+    location: location
+    tags: tags
+    taskHubName: taskHubName
+    skuName: schedulerSkuName
+    ipAllowlist: schedulerIpAllowlist
+  }
+}
+
+module roles 'app/roles.bicep' = {
+  scope: rg
+  name: 'roles'
+  params: {
+    identityName: identityName
+    storageAccountName: storageAccountName
+    applicationInsightsName: applicationInsightsName
+    keyVaultName: keyVaultName
+    schedulerName: useScheduler ? schedulerName : ''
+    deployerPrincipalId: principalId
+    deployerPrincipalType: principalType
+  }
+  dependsOn: [
+    identity
+    monitoring
+    storage
+    keyVault
+    scheduler
+  ]
+}
+
+module api 'app/api.bicep' = {
+  scope: rg
+  name: 'api'
+  params: {
+    name: functionAppName
+    planName: 'plan-${resourceToken}'
+    location: location
+    tags: tags
+    serviceName: serviceName
+    identityId: identity.outputs.id
+    identityClientId: identity.outputs.clientId
+    storageAccountName: storage.outputs.name
+    storageBlobEndpoint: storage.outputs.blobEndpoint
+    deploymentContainerUrl: storage.outputs.deploymentContainerUrl
+    inputContainerName: inputContainerName
+    outputContainerName: outputContainerName
+    applicationInsightsConnectionString: monitoring.outputs.applicationInsightsConnectionString
+    apiKeyUri: keyVault.outputs.apiKeyUri
+    webhookSecretUri: keyVault.outputs.webhookSecretUri
+    tokenSecretUri: keyVault.outputs.tokenSecretUri
+    freepikBaseUrl: freepikBaseUrl
+    workflowDeadline: workflowDeadline
+    schedulerName: useScheduler ? schedulerName : ''
+    taskHubName: taskHubName
+    maximumInstanceCount: maximumInstanceCount
+    instanceMemoryMB: instanceMemoryMB
+  }
+  // The app resolves Key Vault references and reaches storage and the scheduler at its first start:
+  // grant the roles (and create the scheduler) first.
+  dependsOn: [
+    roles
+    scheduler
+  ]
+}
+
+output AZURE_LOCATION string = location
+output AZURE_TENANT_ID string = tenant().tenantId
+output AZURE_RESOURCE_GROUP string = rg.name
+output AZURE_FUNCTION_APP_NAME string = api.outputs.name
+output SERVICE_API_NAME string = api.outputs.name
+output SERVICE_API_URI string = 'https://${api.outputs.defaultHostName}'
+output AZURE_STORAGE_ACCOUNT_NAME string = storage.outputs.name
+output AZURE_KEY_VAULT_NAME string = keyVault.outputs.name
+output DURABLE_BACKEND string = durableBackend
