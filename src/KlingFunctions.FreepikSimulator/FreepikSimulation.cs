@@ -114,10 +114,10 @@ public sealed class FreepikSimulation : IDisposable
 
             if (task.Status == FreepikTaskStatus.Created)
             {
-                var inProgressAfter = task.Script.InProgressAfter ?? Options.InProgressAfter;
-                var completedAfter = task.Script.CompletedAfter ?? Options.CompletedAfter;
+                // Measured from create, so a late timer (or a clock advanced in one jump) does not push the end out.
+                var finishIn = task.CreatedAt + (task.Script.CompletedAfter ?? Options.CompletedAfter) - Time.GetUtcNow();
                 task.Status = FreepikTaskStatus.InProgress;
-                task.Timer?.Change(completedAfter > inProgressAfter ? completedAfter - inProgressAfter : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
+                task.Timer?.Change(finishIn > TimeSpan.Zero ? finishIn : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
             }
             else if (task.Status == FreepikTaskStatus.InProgress)
             {
