@@ -6,7 +6,10 @@ namespace KlingFunctions.FreepikSimulator.Tests;
 /// <summary>Plain HTTP calls to the simulator, as a Freepik client would make them.</summary>
 internal static class FreepikApi
 {
-    public static string StatusPath(string taskId) => $"/v1/ai/image-to-video/kling-v2-1/{taskId}";
+    // Relative, so a client whose base address carries a prefix keeps it.
+    public static string CreatePath => FreepikSimulatorEndpoints.CreatePath.TrimStart('/');
+
+    public static string StatusPath(string taskId) => $"v1/ai/image-to-video/kling-v2-1/{taskId}";
 
     public static Dictionary<string, object?> Body(string prompt = "a cat walks", string? webhookUrl = null) => new()
     {
@@ -16,8 +19,8 @@ internal static class FreepikApi
         ["webhook_url"] = webhookUrl,
     };
 
-    public static Task<HttpResponseMessage> PostCreateAsync(HttpClient client, object body)
-        => client.PostAsJsonAsync(FreepikSimulatorEndpoints.CreatePath, body);
+    public static Task<HttpResponseMessage> PostCreateAsync(HttpClient client, object body, CancellationToken cancellationToken = default)
+        => client.PostAsJsonAsync(CreatePath, body, cancellationToken);
 
     public static async Task<string> CreateTaskAsync(HttpClient client, string prompt = "a cat walks", string? webhookUrl = null)
     {

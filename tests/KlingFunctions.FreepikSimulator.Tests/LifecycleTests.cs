@@ -121,7 +121,7 @@ public class LifecycleTests
         time.Advance(TimeSpan.FromSeconds(10));
         var second = await FreepikApi.CreateTaskAsync(client, "second");
 
-        using var response = await client.GetAsync(FreepikSimulatorEndpoints.CreatePath);
+        using var response = await client.GetAsync(FreepikApi.CreatePath);
         var listed = (await FreepikApi.DataAsync(response)).EnumerateArray()
             .ToDictionary(task => task.GetProperty("task_id").GetString()!, task => task.GetProperty("status").GetString());
 

@@ -69,7 +69,7 @@ public class RequestCheckTests
         await using var sim = await FreepikSimulatorServer.StartAsync(CancellationToken.None);
         using var client = sim.CreateClient();
 
-        using var response = await client.PostAsync(FreepikSimulatorEndpoints.CreatePath, new StringContent(body, Encoding.UTF8, "application/json"));
+        using var response = await client.PostAsync(FreepikApi.CreatePath, new StringContent(body, Encoding.UTF8, "application/json"));
         var problem = await FreepikApi.JsonAsync(response);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
@@ -105,7 +105,7 @@ public class RequestCheckTests
         await using var sim = await FreepikSimulatorServer.StartAsync(CancellationToken.None);
         using var client = sim.CreateClient();
 
-        using var response = await client.PostAsync(FreepikSimulatorEndpoints.CreatePath, new StringContent(body, Encoding.UTF8, "application/json"));
+        using var response = await client.PostAsync(FreepikApi.CreatePath, new StringContent(body, Encoding.UTF8, "application/json"));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
@@ -114,6 +114,6 @@ public class RequestCheckTests
     {
         "POST" => FreepikApi.PostCreateAsync(client, FreepikApi.Body()),
         "STATUS" => client.GetAsync(FreepikApi.StatusPath(Guid.NewGuid().ToString())),
-        _ => client.GetAsync(FreepikSimulatorEndpoints.CreatePath),
+        _ => client.GetAsync(FreepikApi.CreatePath),
     };
 }
