@@ -1,4 +1,5 @@
 using System.Text.Json;
+using KlingFunctions.Freepik;
 
 namespace KlingFunctions.FreepikSimulator;
 
@@ -13,7 +14,7 @@ internal sealed record TaskSummary(string TaskId, string Status);
 
 internal sealed record MessageBody(string Message);
 
-internal sealed record ProblemBody(string Message, IReadOnlyList<KlingFunctions.Freepik.FreepikInvalidParam> InvalidParams);
+internal sealed record ProblemBody(string Message, IReadOnlyList<FreepikInvalidParam> InvalidParams);
 
 /// <summary>Freepik's snake_case JSON; the create body's own names come from its attributes.</summary>
 internal static class ApiJson

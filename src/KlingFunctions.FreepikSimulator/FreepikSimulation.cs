@@ -9,23 +9,19 @@ namespace KlingFunctions.FreepikSimulator;
 /// The simulated Freepik account: its tasks, their lifecycle, the scripts that make them misbehave, and the
 /// call counts. Thread-safe; each task is paced by one timer from the <see cref="TimeProvider"/>, no thread.
 /// </summary>
-public sealed class FreepikSimulation : IDisposable
+public sealed class FreepikSimulation(
+    IOptions<FreepikSimulatorOptions> options, IHttpClientFactory clients, TimeProvider time, ILogger<FreepikSimulation> logger)
+    : IDisposable
 {
     private readonly ConcurrentDictionary<string, SimulatedTask> tasks = new(StringComparer.Ordinal);
     private readonly TaskScripts scripts = new();
+    private readonly SimulatorCallCounter counter = new();
+    private readonly WebhookSender webhooks = new(clients, options.Value, time, logger);
+
+    // Cancelled but never disposed: webhook chains still running may read its token after Dispose.
     private readonly CancellationTokenSource stopping = new();
-    private readonly WebhookSender webhooks;
 
-    public FreepikSimulation(
-        IOptions<FreepikSimulatorOptions> options, IHttpClientFactory clients, TimeProvider time, ILogger<FreepikSimulation> logger)
-    {
-        Options = options.Value;
-        Time = time;
-        Logger = logger;
-        webhooks = new WebhookSender(clients, Counter, Options, time, logger);
-    }
-
-    public FreepikSimulatorOptions Options { get; }
+    public FreepikSimulatorOptions Options { get; } = options.Value;
 
     /// <summary>A snapshot of the calls received and webhooks sent so far.</summary>
     public SimulatorCallCounts Calls => Counter.Snapshot();
@@ -33,11 +29,11 @@ public sealed class FreepikSimulation : IDisposable
     /// <summary>A snapshot of every task, in no particular order.</summary>
     public IReadOnlyList<SimulatedTaskView> Tasks => [.. tasks.Values.Select(task => task.ToView())];
 
-    internal TimeProvider Time { get; }
+    internal TimeProvider Time => time;
 
-    internal SimulatorCallCounter Counter { get; } = new();
+    internal SimulatorCallCounter Counter => counter;
 
-    internal ILogger Logger { get; }
+    internal ILogger Logger => logger;
 
     internal IEnumerable<SimulatedTask> AllTasks => tasks.Values;
 
@@ -70,8 +66,6 @@ public sealed class FreepikSimulation : IDisposable
                 task.Timer?.Dispose();
             }
         }
-
-        stopping.Dispose();
     }
 
     internal ClaimedScript ClaimScript(string? prompt) => scripts.Claim(prompt);
@@ -183,7 +177,11 @@ public sealed class FreepikSimulation : IDisposable
                     await Task.Delay(wait, Time, cancellationToken);
                 }
 
-                await webhooks.SendAsync(taskId, url, delivery, cancellationToken);
+                counter.WebhookSent();
+                if (!await webhooks.SendAsync(taskId, url, delivery, cancellationToken))
+                {
+                    counter.WebhookFailed();
+                }
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
