@@ -27,7 +27,7 @@ public sealed class StorageOptions : IValidatableObject
     public string OutputContainer { get; set; } = "videos";
 
     /// <summary>How long a read-only SAS URL works: long enough for Freepik to read it after waiting in its queue.</summary>
-    [Range(typeof(TimeSpan), "00:01:00", "6.00:00:00")]
+    [Range(typeof(TimeSpan), "00:01:00", "1.00:00:00")]
     public TimeSpan SasLifetime { get; set; } = TimeSpan.FromHours(1);
 
     /// <summary>Largest video the archive copies; bigger ones fail the archive step instead of filling storage.</summary>
