@@ -1,4 +1,5 @@
 using Azure;
+using Azure.Storage;
 using Azure.Storage.Blobs.Models;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -22,6 +23,8 @@ public sealed class VideoArchive(
     IOptions<StorageOptions> options,
     ILogger<VideoArchive> logger)
 {
+    private const int BlockBytes = 4 * 1024 * 1024;
+
     public static string BlobName(string jobId) => $"{jobId}.mp4";
 
     /// <summary>
@@ -53,7 +56,13 @@ public sealed class VideoArchive(
             options.Value.VideoTimeout,
             (content, token) => blob.UploadAsync(
                 content,
-                new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = "video/mp4" } },
+                new BlobUploadOptions
+                {
+                    HttpHeaders = new BlobHttpHeaders { ContentType = "video/mp4" },
+                    // From a stream of unknown length the SDK buffers up to InitialTransferSize (256 MB by default)
+                    // before choosing single-shot or blocks; small blocks keep a video copy to a few MB of memory.
+                    TransferOptions = new StorageTransferOptions { InitialTransferSize = BlockBytes, MaximumTransferSize = BlockBytes, MaximumConcurrency = 2 },
+                },
                 token),
             cancellationToken);
 

@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Sockets;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using KlingFunctions.Core.Tests.Fixtures;
@@ -193,36 +195,19 @@ public sealed class SourceImageStagerTests(AzuriteFixture azurite) : IAsyncLifet
     [Fact]
     public async Task An_endless_url_is_refused_and_not_read_much_past_the_limit()
     {
-        long sent = 0;
-        var finished = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var server = await LocalWebServer.StartAsync(app => app.MapGet("/endless", async (HttpContext context) =>
-        {
-            var chunk = new byte[64 * 1024];
-            TestImages.Png(1000, 1000).CopyTo(chunk, 0);
-            try
-            {
-                while (true)
-                {
-                    await context.Response.Body.WriteAsync(chunk, context.RequestAborted);
-                    Interlocked.Add(ref sent, chunk.Length);
-                }
-            }
-            catch (Exception exception) when (exception is OperationCanceledException or IOException)
-            {
-                // The client hung up.
-            }
-            finally
-            {
-                finished.TrySetResult();
-            }
-        }));
+        // A raw socket server: unlike Kestrel, which discards writes after a client hangs up, a socket write
+        // fails once the client is gone, so what it counts is what actually went onto the connection.
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var serving = ServeEndlesslyAsync(listener);
+        var url = new Uri($"http://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}/endless.png");
 
-        var result = await Stager.StageAsync(new StagingRequest(jobId, InputReference.FromUrl(server.Url("/endless"))), CancellationToken.None);
+        var result = await Stager.StageAsync(new StagingRequest(jobId, InputReference.FromUrl(url)), CancellationToken.None);
 
         Assert.Equal(new StagingError("image", "is larger than 10 MB (10,485,760 bytes)."), Assert.Single(result.Errors));
-        await finished.Task.WaitAsync(TimeSpan.FromSeconds(30));
-        // What socket buffers held when the client hung up is the only overshoot (a few MB on loopback at most).
-        Assert.InRange(Interlocked.Read(ref sent), Cap, Cap + (8 * 1024 * 1024));
+        var sent = await serving.WaitAsync(TimeSpan.FromSeconds(30));
+        // The only overshoot is what socket buffers held when the client hung up (a few MB on loopback at most).
+        Assert.InRange(sent, Cap, Cap + (8 * 1024 * 1024));
         Assert.Empty(await InputBlobNamesAsync());
     }
 
@@ -253,6 +238,36 @@ public sealed class SourceImageStagerTests(AzuriteFixture azurite) : IAsyncLifet
             CancellationToken.None);
 
         Assert.Equal(new StagingError("static_mask", "points to a URL that answered 404 Not Found."), Assert.Single(result.Errors));
+    }
+
+    /// <summary>Answers one request with a body that never ends; returns the bytes written before the client left.</summary>
+    private static async Task<long> ServeEndlesslyAsync(TcpListener listener)
+    {
+        using var client = await listener.AcceptTcpClientAsync();
+        var stream = client.GetStream();
+        var request = new byte[8192];
+        var received = 0;
+        while (!request.AsSpan(0, received).EndsWith("\r\n\r\n"u8))
+        {
+            received += await stream.ReadAsync(request.AsMemory(received));
+        }
+
+        await stream.WriteAsync("HTTP/1.1 200 OK\r\nContent-Type: image/png\r\nConnection: close\r\n\r\n"u8.ToArray());
+        var chunk = new byte[64 * 1024];
+        TestImages.Png(1000, 1000).CopyTo(chunk, 0);
+        long sent = 0;
+        try
+        {
+            while (true)
+            {
+                await stream.WriteAsync(chunk);
+                sent += chunk.Length;
+            }
+        }
+        catch (IOException)
+        {
+            return sent; // the client hung up
+        }
     }
 
     private static ImageSource Parse(string value)

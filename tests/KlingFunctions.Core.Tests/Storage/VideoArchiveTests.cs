@@ -10,7 +10,7 @@ namespace KlingFunctions.Core.Tests.Storage;
 public sealed class VideoArchiveTests(AzuriteFixture azurite) : IAsyncLifetime
 {
     private readonly string jobId = Guid.NewGuid().ToString("N");
-    private readonly byte[] video = Enumerable.Range(0, 300_000).Select(index => (byte)index).ToArray();
+    private readonly byte[] video = Enumerable.Range(0, 9_000_000).Select(index => (byte)(index * 7)).ToArray(); // several blocks
     private int downloads;
     private LocalWebServer server = null!;
 
