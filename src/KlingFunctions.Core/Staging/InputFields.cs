@@ -1,0 +1,43 @@
+using System.Globalization;
+
+namespace KlingFunctions.Staging;
+
+/// <summary>The request fields that carry images, and where each one is kept under its job in the inputs container.</summary>
+public static class InputFields
+{
+    public const string Image = "image";
+    public const string StaticMask = "static_mask";
+
+    private const string DynamicMaskPrefix = "dynamic_masks[";
+    private const string DynamicMaskSuffix = "].mask";
+
+    public static string DynamicMask(int index) => string.Create(CultureInfo.InvariantCulture, $"{DynamicMaskPrefix}{index}{DynamicMaskSuffix}");
+
+    /// <summary><c>{jobId}/image.png</c>, <c>{jobId}/static_mask.jpg</c>, <c>{jobId}/dynamic_masks/0.png</c>.</summary>
+    public static string BlobName(string jobId, string field, ImageFormat format)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(jobId);
+        if (jobId.Contains('/', StringComparison.Ordinal))
+        {
+            throw new ArgumentException("A job id must not contain '/'.", nameof(jobId));
+        }
+
+        return $"{jobId}/{BlobStem(field)}{format.Extension()}";
+    }
+
+    private static string BlobStem(string field)
+    {
+        if (field is Image or StaticMask)
+        {
+            return field;
+        }
+
+        if (field.StartsWith(DynamicMaskPrefix, StringComparison.Ordinal) && field.EndsWith(DynamicMaskSuffix, StringComparison.Ordinal)
+            && int.TryParse(field.AsSpan(DynamicMaskPrefix.Length, field.Length - DynamicMaskPrefix.Length - DynamicMaskSuffix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out var index))
+        {
+            return string.Create(CultureInfo.InvariantCulture, $"dynamic_masks/{index}");
+        }
+
+        throw new ArgumentException($"'{field}' is not an image field of the create call.", nameof(field));
+    }
+}

@@ -1,0 +1,102 @@
+using Azure;
+using Azure.Storage.Blobs.Models;
+using KlingFunctions.Storage;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace KlingFunctions.Staging;
+
+/// <summary>
+/// The StageSourceImage step: copies URL inputs into the inputs container (so Freepik only ever reads our copy),
+/// then inspects every stored input against the create call's rules. Returns blob names and sizes, or field-named
+/// errors; never the bytes.
+/// </summary>
+public sealed class SourceImageStager(
+    InputBlobStore store,
+    BlobContainers containers,
+    PublicUrlFetcher fetcher,
+    IOptions<StorageOptions> options,
+    ILogger<SourceImageStager> logger)
+{
+    private const int InspectionBufferSize = 64 * 1024; // JPEG frame headers sit within the first few kilobytes
+
+    public async Task<StagingResult> StageAsync(StagingRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var errors = new List<StagingError>();
+
+        var image = await StoreAndReadAsync(request.JobId, InputFields.Image, request.Image, errors, cancellationToken);
+        var masks = new List<InspectedInput>();
+        if (request.StaticMask is { } staticMask
+            && await StoreAndReadAsync(request.JobId, InputFields.StaticMask, staticMask, errors, cancellationToken) is { } inspectedStatic)
+        {
+            masks.Add(inspectedStatic);
+        }
+
+        for (var index = 0; index < (request.DynamicMasks?.Count ?? 0); index++)
+        {
+            if (await StoreAndReadAsync(request.JobId, InputFields.DynamicMask(index), request.DynamicMasks![index], errors, cancellationToken) is { } inspected)
+            {
+                masks.Add(inspected);
+            }
+        }
+
+        errors.AddRange(SourceImageInspector.Check(image, masks));
+        if (errors.Count > 0)
+        {
+            logger.LogInformation("Job {JobId} inputs rejected: {ErrorCount} problems in {Fields}", request.JobId, errors.Count, errors.Select(error => error.Field).Distinct());
+            return StagingResult.Failed(errors);
+        }
+
+        logger.LogInformation("Job {JobId} staged a {Width}x{Height} image and {MaskCount} masks", request.JobId, image!.Header.Width, image.Header.Height, masks.Count);
+        return new StagingResult(
+            image.ToStaged(),
+            request.StaticMask is null ? null : masks[0].ToStaged(),
+            [.. masks.Skip(request.StaticMask is null ? 0 : 1).Select(mask => mask.ToStaged())],
+            []);
+    }
+
+    private async Task<InspectedInput?> StoreAndReadAsync(
+        string jobId,
+        string field,
+        InputReference input,
+        List<StagingError> errors,
+        CancellationToken cancellationToken)
+    {
+        var blobName = input.BlobName;
+        if (input.Url is { } url)
+        {
+            var fetched = await fetcher.FetchAsync(
+                url,
+                SourceImageInspector.MaxImageBytes,
+                options.Value.SourceTimeout,
+                async (content, token) => blobName = await store.UploadAsync(jobId, field, content, token),
+                cancellationToken);
+            if (!fetched.Succeeded)
+            {
+                errors.Add(fetched.TooLarge ? SourceImageInspector.TooLarge(field) : new(field, $"points to a URL that {fetched.Error}"));
+                return null;
+            }
+        }
+
+        if (blobName is null)
+        {
+            errors.Add(new(field, "is missing."));
+            return null;
+        }
+
+        var container = await containers.InputsAsync(cancellationToken);
+        try
+        {
+            await using var content = await container.GetBlobClient(blobName).OpenReadAsync(
+                new BlobOpenReadOptions(allowModifications: false) { BufferSize = InspectionBufferSize },
+                cancellationToken);
+            return new InspectedInput(field, blobName, content.Length, await ImageHeaderReader.ReadAsync(content, cancellationToken));
+        }
+        catch (RequestFailedException exception) when (exception.Status == 404)
+        {
+            errors.Add(new(field, "was not found in storage; upload it again."));
+            return null;
+        }
+    }
+}
