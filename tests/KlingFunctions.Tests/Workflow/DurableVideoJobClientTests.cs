@@ -1,0 +1,270 @@
+using DurableTask.Core.Exceptions;
+using Grpc.Core;
+using KlingFunctions.Staging;
+using KlingFunctions.Workflow;
+using Microsoft.AspNetCore.Http;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
+using Microsoft.DurableTask.Converters;
+using Moq;
+
+namespace KlingFunctions.Tests.Workflow;
+
+public class DurableVideoJobClientTests
+{
+    private const string JobId = "job-1";
+
+    private static readonly DateTimeOffset CreatedAt = new(2030, 1, 1, 12, 0, 0, TimeSpan.Zero);
+
+    private static readonly VideoJobInput Input = new()
+    {
+        JobId = JobId,
+        CreatedAt = CreatedAt,
+        Parameters = new VideoParameters { Prompt = "a cat turns its head" },
+        Inputs = new StagingRequest(JobId, new InputReference(BlobName: "job-1/image")),
+        Settings = new WorkflowSettings
+        {
+            FirstPoll = TimeSpan.FromSeconds(15),
+            MaxPollInterval = TimeSpan.FromMinutes(2),
+            Deadline = TimeSpan.FromHours(1),
+            ArchiveVideo = true,
+            WebhooksEnabled = true,
+        },
+    };
+
+    private static readonly FreepikTaskUpdate Update = new("delivery-1", "task-1", "COMPLETED", ["https://cdn.example/video.mp4"]);
+
+    private readonly Mock<DurableTaskClient> durable = new("test client");
+
+    private DurableVideoJobClient Jobs => new(durable.Object);
+
+    [Fact]
+    public async Task StartAsync_schedules_the_orchestration_with_the_job_id_as_instance_id()
+    {
+        // Arrange
+        durable.Setup(client => client.ScheduleNewOrchestrationInstanceAsync(It.IsAny<TaskName>(), It.IsAny<object?>(), It.IsAny<StartOrchestrationOptions?>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync(JobId);
+
+        // Act
+        var started = await Jobs.StartAsync(JobId, Input, CancellationToken.None);
+
+        // Assert
+        Assert.True(started);
+        durable.Verify(client => client.ScheduleNewOrchestrationInstanceAsync(
+            new TaskName(nameof(VideoOrchestration)),
+            Input,
+            It.Is<StartOrchestrationOptions?>(options => options != null && options.InstanceId == JobId),
+            It.IsAny<CancellationToken>()), Times.Once);
+    }
+
+    [Fact]
+    public async Task StartAsync_returns_false_and_schedules_nothing_when_the_job_exists()
+    {
+        // Arrange: even a finished job is never started again under the same id.
+        SetupInstance(OrchestrationRuntimeStatus.Completed, getInputsAndOutputs: false);
+
+        // Act
+        var started = await Jobs.StartAsync(JobId, Input, CancellationToken.None);
+
+        // Assert
+        Assert.False(started);
+        durable.Verify(client => client.ScheduleNewOrchestrationInstanceAsync(It.IsAny<TaskName>(), It.IsAny<object?>(), It.IsAny<StartOrchestrationOptions?>(), It.IsAny<CancellationToken>()), Times.Never);
+    }
+
+    [Fact]
+    public async Task StartAsync_returns_false_when_a_concurrent_start_with_the_same_id_won()
+    {
+        // Arrange
+        durable.Setup(client => client.ScheduleNewOrchestrationInstanceAsync(It.IsAny<TaskName>(), It.IsAny<object?>(), It.IsAny<StartOrchestrationOptions?>(), It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new OrchestrationAlreadyExistsException($"An Orchestration instance with the ID {JobId} already exists."));
+
+        // Act
+        var started = await Jobs.StartAsync(JobId, Input, CancellationToken.None);
+
+        // Assert
+        Assert.False(started);
+    }
+
+    [Fact]
+    public async Task GetAsync_returns_null_for_an_unknown_job()
+    {
+        Assert.Null(await Jobs.GetAsync(JobId, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task GetAsync_reads_status_times_progress_and_result_of_a_completed_job()
+    {
+        // Arrange
+        var progress = new VideoJobProgress { Stage = JobStage.Done, FreepikTaskId = "task-1", FreepikStatus = "COMPLETED", Polls = 2, Webhooks = 1 };
+        var result = new VideoJobResult { Status = JobStatus.Completed, VideoUrls = ["https://cdn.example/video.mp4"] };
+        SetupInstance(OrchestrationRuntimeStatus.Completed, getInputsAndOutputs: true, progress, result);
+
+        // Act
+        var snapshot = await Jobs.GetAsync(JobId, CancellationToken.None);
+
+        // Assert
+        Assert.NotNull(snapshot);
+        Assert.Equal(JobId, snapshot.JobId);
+        Assert.Equal(JobRuntimeStatus.Completed, snapshot.RuntimeStatus);
+        Assert.Equal(CreatedAt, snapshot.CreatedAt);
+        Assert.Equal(CreatedAt.AddMinutes(5), snapshot.LastUpdatedAt);
+        Assert.Equal(progress, snapshot.Progress);
+        Assert.Equal(JobStatus.Completed, snapshot.Result?.Status);
+        Assert.Equal(result.VideoUrls, snapshot.Result?.VideoUrls);
+    }
+
+    [Fact]
+    public async Task GetAsync_does_not_read_a_terminated_jobs_output_as_a_result()
+    {
+        // Arrange: a terminated instance's output is the termination reason.
+        SetupInstance(OrchestrationRuntimeStatus.Terminated, getInputsAndOutputs: true, serializedOutput: "\"Canceled by the caller.\"");
+
+        // Act
+        var snapshot = await Jobs.GetAsync(JobId, CancellationToken.None);
+
+        // Assert
+        Assert.Equal(JobRuntimeStatus.Terminated, snapshot?.RuntimeStatus);
+        Assert.Null(snapshot?.Result);
+    }
+
+    [Fact]
+    public async Task GetAsync_reports_the_failure_message_of_a_failed_job()
+    {
+        // Arrange
+        SetupInstance(OrchestrationRuntimeStatus.Failed, getInputsAndOutputs: true, failure: new TaskFailureDetails("InvalidOperationException", "boom", null, null, null));
+
+        // Act
+        var snapshot = await Jobs.GetAsync(JobId, CancellationToken.None);
+
+        // Assert
+        Assert.Equal(JobRuntimeStatus.Failed, snapshot?.RuntimeStatus);
+        Assert.Equal("boom", snapshot?.FailureMessage);
+    }
+
+    [Theory]
+    [InlineData(OrchestrationRuntimeStatus.Pending, JobRuntimeStatus.Pending)]
+    [InlineData(OrchestrationRuntimeStatus.Running, JobRuntimeStatus.Running)]
+    [InlineData(OrchestrationRuntimeStatus.Suspended, JobRuntimeStatus.Running)]
+    [InlineData(OrchestrationRuntimeStatus.Completed, JobRuntimeStatus.Completed)]
+    [InlineData(OrchestrationRuntimeStatus.Failed, JobRuntimeStatus.Failed)]
+    [InlineData(OrchestrationRuntimeStatus.Terminated, JobRuntimeStatus.Terminated)]
+    public void Durable_runtime_statuses_map_to_job_runtime_statuses(OrchestrationRuntimeStatus durableStatus, JobRuntimeStatus expected)
+    {
+        Assert.Equal(expected, DurableVideoJobClient.ToJobRuntimeStatus(durableStatus));
+    }
+
+    [Fact]
+    public async Task RaiseEventAsync_raises_the_event_to_a_running_job()
+    {
+        // Arrange
+        SetupInstance(OrchestrationRuntimeStatus.Running, getInputsAndOutputs: false);
+
+        // Act
+        var outcome = await Jobs.RaiseEventAsync(JobId, FreepikTaskUpdate.EventName, Update, CancellationToken.None);
+
+        // Assert
+        Assert.Equal(RaiseEventOutcome.Raised, outcome);
+        durable.Verify(client => client.RaiseEventAsync(JobId, FreepikTaskUpdate.EventName, Update, It.IsAny<CancellationToken>()), Times.Once);
+    }
+
+    [Fact]
+    public async Task RaiseEventAsync_returns_not_found_and_raises_nothing_for_an_unknown_job()
+    {
+        // Act
+        var outcome = await Jobs.RaiseEventAsync(JobId, FreepikTaskUpdate.EventName, Update, CancellationToken.None);
+
+        // Assert
+        Assert.Equal(RaiseEventOutcome.NotFound, outcome);
+        durable.Verify(client => client.RaiseEventAsync(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<object?>(), It.IsAny<CancellationToken>()), Times.Never);
+    }
+
+    [Fact]
+    public async Task RaiseEventAsync_returns_not_running_and_raises_nothing_for_a_finished_job()
+    {
+        // Arrange
+        SetupInstance(OrchestrationRuntimeStatus.Completed, getInputsAndOutputs: false);
+
+        // Act
+        var outcome = await Jobs.RaiseEventAsync(JobId, FreepikTaskUpdate.EventName, Update, CancellationToken.None);
+
+        // Assert
+        Assert.Equal(RaiseEventOutcome.NotRunning, outcome);
+        durable.Verify(client => client.RaiseEventAsync(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<object?>(), It.IsAny<CancellationToken>()), Times.Never);
+    }
+
+    [Theory]
+    [InlineData(StatusCode.NotFound, RaiseEventOutcome.NotFound)]
+    [InlineData(StatusCode.FailedPrecondition, RaiseEventOutcome.NotRunning)]
+    public async Task RaiseEventAsync_maps_the_hosts_status_exception_when_the_job_changed_after_the_check(StatusCode hostStatus, RaiseEventOutcome expected)
+    {
+        // Arrange: what the host throws with throwStatusExceptionsOnRaiseEvent when the instance is gone or finished.
+        SetupInstance(OrchestrationRuntimeStatus.Running, getInputsAndOutputs: false);
+        durable.Setup(client => client.RaiseEventAsync(JobId, FreepikTaskUpdate.EventName, Update, It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new RpcException(new Status(hostStatus, "The orchestration instance with the provided instance id is not running.")));
+
+        // Act
+        var outcome = await Jobs.RaiseEventAsync(JobId, FreepikTaskUpdate.EventName, Update, CancellationToken.None);
+
+        // Assert
+        Assert.Equal(expected, outcome);
+    }
+
+    [Fact]
+    public async Task RaiseEventAsync_lets_other_host_failures_through()
+    {
+        // Arrange
+        SetupInstance(OrchestrationRuntimeStatus.Running, getInputsAndOutputs: false);
+        durable.Setup(client => client.RaiseEventAsync(JobId, FreepikTaskUpdate.EventName, Update, It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new RpcException(new Status(StatusCode.Unavailable, "host restarting")));
+
+        // Act and Assert
+        await Assert.ThrowsAsync<RpcException>(() => Jobs.RaiseEventAsync(JobId, FreepikTaskUpdate.EventName, Update, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task TerminateAsync_terminates_the_instance_with_the_reason_as_output()
+    {
+        // Arrange
+        durable.Setup(client => client.TerminateInstanceAsync(It.IsAny<string>(), It.IsAny<TerminateInstanceOptions?>(), It.IsAny<CancellationToken>()))
+            .Returns(Task.CompletedTask);
+
+        // Act
+        await Jobs.TerminateAsync(JobId, "Canceled by the caller.", CancellationToken.None);
+
+        // Assert
+        durable.Verify(client => client.TerminateInstanceAsync(
+            JobId,
+            It.Is<TerminateInstanceOptions?>(options => options != null && Equals(options.Output, "Canceled by the caller.")),
+            It.IsAny<CancellationToken>()), Times.Once);
+    }
+
+    [Fact]
+    public void ManagementUrls_are_null_for_a_client_that_did_not_come_from_the_binding()
+    {
+        Assert.Null(Jobs.ManagementUrls(JobId, new DefaultHttpContext().Request));
+    }
+
+    private void SetupInstance(
+        OrchestrationRuntimeStatus status,
+        bool getInputsAndOutputs,
+        VideoJobProgress? progress = null,
+        VideoJobResult? result = null,
+        string? serializedOutput = null,
+        TaskFailureDetails? failure = null)
+    {
+        var converter = JsonDataConverter.Default;
+        var metadata = new OrchestrationMetadata(nameof(VideoOrchestration), JobId)
+        {
+            RuntimeStatus = status,
+            CreatedAt = CreatedAt,
+            LastUpdatedAt = CreatedAt.AddMinutes(5),
+            // The real client sets a converter only when inputs and outputs were asked for.
+            DataConverter = getInputsAndOutputs ? converter : null,
+            SerializedCustomStatus = converter.Serialize(progress),
+            SerializedOutput = serializedOutput ?? converter.Serialize(result),
+            FailureDetails = failure,
+        };
+        durable.Setup(client => client.GetInstanceAsync(JobId, getInputsAndOutputs, It.IsAny<CancellationToken>()))
+            .ReturnsAsync(metadata);
+    }
+}
