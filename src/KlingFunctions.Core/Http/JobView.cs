@@ -31,6 +31,10 @@ public sealed record JobView
 
     public int Webhooks { get; init; }
 
+    /// <summary>Durable Functions' own management URLs, on the start answer of the Functions app only.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyDictionary<string, string>? Management { get; init; }
+
     /// <summary>Builds the view from what the orchestration reported; <paramref name="videoUrl"/> is a fresh read link to our copy.</summary>
     public static JobView From(string id, JobStatus status, VideoJobProgress? progress, VideoJobResult? result, DateTimeOffset createdAt, DateTimeOffset updatedAt, Uri? videoUrl)
     {

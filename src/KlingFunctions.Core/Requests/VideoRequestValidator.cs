@@ -18,16 +18,23 @@ public static class VideoRequestValidator
 
     private static readonly string[] Durations = ["5", "10"];
 
+    private static readonly HashSet<string> NoUploads = [];
+
     /// <summary>Returns every problem at once, keyed by JSON field name.</summary>
-    public static RequestErrors Validate(VideoRequest request)
+    /// <param name="uploads">
+    /// Fields whose image came as a multipart file part (<c>image</c>, <c>dynamic_masks[0].mask</c>): present,
+    /// with their bytes checked where they are stored.
+    /// </param>
+    public static RequestErrors Validate(VideoRequest request, IReadOnlySet<string>? uploads = null)
     {
         ArgumentNullException.ThrowIfNull(request);
         var errors = new RequestErrors();
+        uploads ??= NoUploads;
 
         CheckDuration(request.Duration, errors);
         CheckCfgScale(request.CfgScale, errors);
-        CheckPrompts(request, errors);
-        CheckImages(request, errors);
+        CheckPrompts(request, uploads, errors);
+        CheckImages(request, uploads, errors);
         CheckCallbackUrl(request.CallbackUrl, errors);
 
         return errors;
@@ -54,12 +61,12 @@ public static class VideoRequestValidator
         }
     }
 
-    private static void CheckPrompts(VideoRequest request, RequestErrors errors)
+    private static void CheckPrompts(VideoRequest request, IReadOnlySet<string> uploads, RequestErrors errors)
     {
         CheckLength("prompt", request.Prompt, errors);
         CheckLength("negative_prompt", request.NegativePrompt, errors);
 
-        if (request.Image is null && string.IsNullOrWhiteSpace(request.Prompt))
+        if (request.Image is null && !uploads.Contains("image") && string.IsNullOrWhiteSpace(request.Prompt))
         {
             errors.Add("prompt", "prompt is required when no image is given.");
         }
@@ -80,7 +87,7 @@ public static class VideoRequestValidator
         }
     }
 
-    private static void CheckImages(VideoRequest request, RequestErrors errors)
+    private static void CheckImages(VideoRequest request, IReadOnlySet<string> uploads, RequestErrors errors)
     {
         CheckImage("image", request.Image, errors);
         CheckImage("static_mask", request.StaticMask, errors);
@@ -88,16 +95,17 @@ public static class VideoRequestValidator
         var masks = request.DynamicMasks ?? [];
         for (var i = 0; i < masks.Count; i++)
         {
-            CheckDynamicMask($"dynamic_masks[{i}]", masks[i], errors);
+            CheckDynamicMask($"dynamic_masks[{i}]", masks[i], uploads, errors);
         }
 
-        if (request.Image is null && (request.StaticMask is not null || masks.Count > 0))
+        var hasImage = request.Image is not null || uploads.Contains("image");
+        if (!hasImage && (request.StaticMask is not null || uploads.Contains("static_mask") || masks.Count > 0))
         {
             errors.Add("image", "image is required when static_mask or dynamic_masks is given: masks mark areas of the image.");
         }
     }
 
-    private static void CheckDynamicMask(string field, DynamicMask? mask, RequestErrors errors)
+    private static void CheckDynamicMask(string field, DynamicMask? mask, IReadOnlySet<string> uploads, RequestErrors errors)
     {
         if (mask is null)
         {
@@ -105,7 +113,7 @@ public static class VideoRequestValidator
             return;
         }
 
-        if (mask.Mask is null)
+        if (mask.Mask is null && !uploads.Contains($"{field}.mask"))
         {
             errors.Add($"{field}.mask", $"{field}.mask is required: each dynamic mask needs a mask image.");
         }

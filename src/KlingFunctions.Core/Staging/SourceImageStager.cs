@@ -25,7 +25,8 @@ public sealed class SourceImageStager(
         ArgumentNullException.ThrowIfNull(request);
         var errors = new List<StagingError>();
 
-        var image = await StoreAndReadAsync(request.JobId, InputFields.Image, request.Image, errors, cancellationToken);
+        // Freepik allows a prompt alone; then there is nothing to stage (the request validator allows no masks either).
+        var image = request.Image is null ? null : await StoreAndReadAsync(request.JobId, InputFields.Image, request.Image, errors, cancellationToken);
         var masks = new List<InspectedInput>();
         if (request.StaticMask is { } staticMask
             && await StoreAndReadAsync(request.JobId, InputFields.StaticMask, staticMask, errors, cancellationToken) is { } inspectedStatic)
@@ -48,9 +49,9 @@ public sealed class SourceImageStager(
             return StagingResult.Failed(errors);
         }
 
-        logger.LogInformation("Job {JobId} staged a {Width}x{Height} image and {MaskCount} masks", request.JobId, image!.Header.Width, image.Header.Height, masks.Count);
+        logger.LogInformation("Job {JobId} staged a {Width}x{Height} image and {MaskCount} masks", request.JobId, image?.Header.Width, image?.Header.Height, masks.Count);
         return new StagingResult(
-            image.ToStaged(),
+            image?.ToStaged(),
             request.StaticMask is null ? null : masks[0].ToStaged(),
             [.. masks.Skip(request.StaticMask is null ? 0 : 1).Select(mask => mask.ToStaged())],
             []);

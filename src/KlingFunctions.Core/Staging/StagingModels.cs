@@ -14,7 +14,7 @@ public sealed record InputReference(string? BlobName = null, Uri? Url = null)
 /// <summary>What the StageSourceImage activity receives: the job and its image and masks.</summary>
 public sealed record StagingRequest(
     string JobId,
-    InputReference Image,
+    InputReference? Image,
     InputReference? StaticMask = null,
     IReadOnlyList<InputReference>? DynamicMasks = null);
 

@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Http;
+
 namespace KlingFunctions.Workflow;
 
 /// <summary>
@@ -16,6 +18,9 @@ public interface IVideoJobClient
     Task<RaiseEventOutcome> RaiseEventAsync(string jobId, string eventName, object payload, CancellationToken cancellationToken);
 
     Task TerminateAsync(string jobId, string reason, CancellationToken cancellationToken);
+
+    /// <summary>The host's own management URLs for the job (Durable's status/terminate/raise-event), when it has any.</summary>
+    IReadOnlyDictionary<string, string>? ManagementUrls(string jobId, HttpRequest request);
 }
 
 public enum RaiseEventOutcome

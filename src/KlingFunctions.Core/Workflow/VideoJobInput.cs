@@ -1,4 +1,5 @@
 using KlingFunctions.Requests;
+using KlingFunctions.Staging;
 
 namespace KlingFunctions.Workflow;
 
@@ -15,7 +16,8 @@ public sealed record VideoJobInput
     /// <summary>The caller's parameters with <c>image</c> and the masks cleared: they travel as <see cref="Inputs"/>.</summary>
     public required VideoParameters Parameters { get; init; }
 
-    public required JobInputs Inputs { get; init; }
+    /// <summary>The job's images as blob names (bytes the caller sent) or the caller's URLs (fetched in staging).</summary>
+    public required StagingRequest Inputs { get; init; }
 
     public string? CallbackUrl { get; init; }
 
@@ -33,15 +35,12 @@ public sealed record VideoParameters : KlingVideoParameters
         : base(parameters)
     {
     }
-}
 
-/// <summary>Where each image of a job is: a blob in the inputs container, or the caller's URL not fetched yet.</summary>
-public sealed record JobInputs(InputRef? Image, InputRef? StaticMask, IReadOnlyList<InputRef> DynamicMasks);
-
-/// <summary>One image of a job: exactly one of <see cref="BlobName"/> and <see cref="Url"/> is set.</summary>
-public sealed record InputRef(string? BlobName, string? Url)
-{
-    public static InputRef Blob(string blobName) => new(blobName, null);
-
-    public static InputRef FromUrl(Uri url) => new(null, url.AbsoluteUri);
+    /// <summary>The caller's parameters with the images cleared; dynamic masks keep their trajectories.</summary>
+    public static VideoParameters WithoutImages(KlingVideoParameters parameters) => new(parameters)
+    {
+        Image = null,
+        StaticMask = null,
+        DynamicMasks = parameters.DynamicMasks?.Select(mask => mask with { Mask = null }).ToList(),
+    };
 }

@@ -1,4 +1,6 @@
 using KlingFunctions.Freepik;
+using KlingFunctions.Staging;
+using KlingFunctions.Storage;
 using Microsoft.Extensions.Logging;
 
 namespace KlingFunctions.Workflow;
@@ -32,15 +34,15 @@ public sealed class VideoOrchestration
     private async Task<VideoJobResult> RunAsync()
     {
         Report(progress);
-        var staged = await context.CallActivityAsync<StageResult>(
-            WorkflowActivities.StageSourceImage, new StageRequest(input.JobId, input.Inputs), ActivityRetry.Idempotent);
-        if (staged.Staged is null)
+        var staged = await context.CallActivityAsync<StagingResult>(WorkflowActivities.StageSourceImage, input.Inputs, ActivityRetry.Idempotent);
+        if (!staged.Succeeded)
         {
-            return await FinishAsync(Failed(staged.Error ?? new JobError(JobErrorCodes.InvalidImage, "The image could not be staged.")));
+            var reasons = string.Join(" ", staged.Errors.Select(e => $"{e.Field}: {e.Message}"));
+            return await FinishAsync(Failed(new JobError(JobErrorCodes.InvalidImage, reasons)));
         }
 
         Report(progress with { Stage = JobStage.Submitting });
-        var submitted = await SubmitAsync(staged.Staged);
+        var submitted = await SubmitAsync(staged);
         if (submitted.Task is not { } task)
         {
             return await FinishAsync(Failed(SubmitError(submitted)));
@@ -58,7 +60,7 @@ public sealed class VideoOrchestration
     /// ambiguous comes back as <see cref="FreepikOutcome.OutcomeUnknown"/> and ends the job, so no video is paid twice.
     /// No durable retry policy here: it would retry exceptions, which are ambiguous too.
     /// </summary>
-    private async Task<FreepikResult> SubmitAsync(JobInputs staged)
+    private async Task<FreepikResult> SubmitAsync(StagingResult staged)
     {
         var request = new SubmitRequest(input.JobId, staged, input.Parameters);
         for (var attempt = 1; ; attempt++)
@@ -196,18 +198,26 @@ public sealed class VideoOrchestration
         }
 
         Report(progress with { Stage = JobStage.Archiving });
+        string? failure;
         try
         {
-            var video = await context.CallActivityAsync<ArchivedVideo>(
+            var archived = await context.CallActivityAsync<ArchiveResult>(
                 WorkflowActivities.ArchiveVideo, new ArchiveRequest(input.JobId, task.Generated[0]), ActivityRetry.Idempotent);
-            return result with { Video = video };
+            if (archived is { Succeeded: true, BlobName: { } blob })
+            {
+                return result with { Video = new ArchivedVideo(blob, archived.Bytes) };
+            }
+
+            failure = archived.Error;
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
-            // The video exists and its Freepik URL is in the result: the job completed, only our copy is missing.
-            logger.LogError(exception, "Job {JobId}: archiving the video failed", input.JobId);
-            return result with { Error = new JobError(JobErrorCodes.ArchiveFailed, "The video was generated but could not be copied to storage; videoUrls holds Freepik's URL.") };
+            failure = exception.Message;
         }
+
+        // The video exists and its Freepik URL is in the result: the job completed, only our copy is missing.
+        logger.LogError("Job {JobId}: archiving the video failed: {Reason}", input.JobId, failure);
+        return result with { Error = new JobError(JobErrorCodes.ArchiveFailed, $"The video was generated but could not be copied to storage ({failure}); videoUrls holds Freepik's URL.") };
     }
 
     private async Task<VideoJobResult> FinishAsync(VideoJobResult result)

@@ -1,4 +1,5 @@
 using KlingFunctions.Freepik;
+using KlingFunctions.Staging;
 
 namespace KlingFunctions.Workflow;
 
@@ -12,12 +13,8 @@ public static class WorkflowActivities
     public const string NotifyCallback = nameof(NotifyCallback);
 }
 
-public sealed record StageRequest(string JobId, JobInputs Inputs);
-
-/// <summary>Either every input staged as a blob, or the field-named reason why not.</summary>
-public sealed record StageResult(JobInputs? Staged, JobError? Error);
-
-public sealed record SubmitRequest(string JobId, JobInputs Staged, VideoParameters Parameters);
+/// <summary>The create call's input: the staged blobs (made into SAS URLs inside the activity) and the parameters.</summary>
+public sealed record SubmitRequest(string JobId, StagingResult Staged, VideoParameters Parameters);
 
 public sealed record StatusRequest(string TaskId, DateTimeOffset SubmittedAt);
 

@@ -1,5 +1,6 @@
 using KlingFunctions.Staging;
 using KlingFunctions.Storage;
+using KlingFunctions.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -352,6 +352,26 @@ public class VideoRequestValidatorTests
             result.Errors.Keys.Order(StringComparer.Ordinal));
     }
 
+    [Fact]
+    public void Validate_counts_images_uploaded_as_file_parts_as_present()
+    {
+        var request = Valid with { Image = null, Prompt = null, StaticMask = null, DynamicMasks = [ValidMask with { Mask = null }] };
+
+        var result = VideoRequestValidator.Validate(request, new HashSet<string> { "image", "dynamic_masks[0].mask" });
+
+        Assert.True(result.IsValid, string.Join(" ", result.Errors.SelectMany(e => e.Value)));
+    }
+
+    [Fact]
+    public void Validate_still_requires_a_dynamic_mask_that_was_neither_given_nor_uploaded()
+    {
+        var request = Valid with { Image = null, DynamicMasks = [ValidMask with { Mask = null }] };
+
+        var result = VideoRequestValidator.Validate(request, new HashSet<string> { "image" });
+
+        AssertOnlyError(result, "dynamic_masks[0].mask");
+    }
+
     private static void AssertOnlyError(RequestErrors result, string field)
     {
         Assert.False(result.IsValid);

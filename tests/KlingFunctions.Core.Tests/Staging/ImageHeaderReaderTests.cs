@@ -1,5 +1,5 @@
-using KlingFunctions.Core.Tests.Fixtures;
 using KlingFunctions.Staging;
+using KlingFunctions.Testing;
 
 namespace KlingFunctions.Core.Tests.Staging;
 

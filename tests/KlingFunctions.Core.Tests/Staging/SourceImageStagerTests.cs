@@ -6,6 +6,7 @@ using KlingFunctions.Core.Tests.Fixtures;
 using KlingFunctions.Requests;
 using KlingFunctions.Staging;
 using KlingFunctions.Storage;
+using KlingFunctions.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;

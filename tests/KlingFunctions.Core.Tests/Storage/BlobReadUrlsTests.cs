@@ -2,6 +2,7 @@ using System.Net;
 using KlingFunctions.Core.Tests.Fixtures;
 using KlingFunctions.Staging;
 using KlingFunctions.Storage;
+using KlingFunctions.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;

@@ -1,6 +1,6 @@
 using System.Net;
-using KlingFunctions.Core.Tests.Fixtures;
 using KlingFunctions.Storage;
+using KlingFunctions.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;

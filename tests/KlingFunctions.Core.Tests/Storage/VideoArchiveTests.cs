@@ -1,5 +1,6 @@
 using KlingFunctions.Core.Tests.Fixtures;
 using KlingFunctions.Storage;
+using KlingFunctions.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;

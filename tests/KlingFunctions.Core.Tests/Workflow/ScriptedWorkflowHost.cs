@@ -3,7 +3,7 @@ using KlingFunctions.Workflow;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace KlingFunctions.Tests.Workflow;
+namespace KlingFunctions.Core.Tests.Workflow;
 
 /// <summary>
 /// A deterministic stand-in for the Durable engine. It runs an orchestration against a virtual clock, records

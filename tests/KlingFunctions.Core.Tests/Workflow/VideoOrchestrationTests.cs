@@ -1,7 +1,9 @@
 using KlingFunctions.Freepik;
+using KlingFunctions.Staging;
+using KlingFunctions.Storage;
 using KlingFunctions.Workflow;
 
-namespace KlingFunctions.Tests.Workflow;
+namespace KlingFunctions.Core.Tests.Workflow;
 
 public sealed class VideoOrchestrationTests
 {
@@ -107,7 +109,7 @@ public sealed class VideoOrchestrationTests
                 ? new FreepikResult { Outcome = FreepikOutcome.Transient, RetryAfter = TimeSpan.FromSeconds(7) }
                 : Accepted("CREATED"))
             .OnActivity<StatusRequest>(WorkflowActivities.GetVideoTaskStatus, _ => Polled("COMPLETED", VideoUrl))
-            .OnActivity<ArchiveRequest>(WorkflowActivities.ArchiveVideo, _ => new ArchivedVideo("job-1.mp4", 1));
+            .OnActivity<ArchiveRequest>(WorkflowActivities.ArchiveVideo, _ => new ArchiveResult("job-1.mp4", 1, null));
 
         var result = host.Run(Input(webhooks: false));
 
@@ -160,16 +162,30 @@ public sealed class VideoOrchestrationTests
     public void Fails_with_InvalidImage_before_anything_is_submitted()
     {
         var host = new ScriptedWorkflowHost(Start)
-            .OnActivity<StageRequest>(WorkflowActivities.StageSourceImage, _ => new StageResult(null, new JobError(JobErrorCodes.InvalidImage, "image: 299×400 is smaller than 300×300.")));
+            .OnActivity<StagingRequest>(WorkflowActivities.StageSourceImage, _ => StagingResult.Failed([new StagingError("image", "is 299×400 pixels, smaller than 300×300.")]));
 
         var result = host.Run(Input(webhooks: true));
 
         Assert.Equal((JobStatus.Failed, JobErrorCodes.InvalidImage), (result.Status, result.Error?.Code));
+        Assert.Contains("image: is 299×400 pixels", result.Error!.Message, StringComparison.Ordinal);
         Assert.Equal(0, host.CallsTo(WorkflowActivities.SubmitVideoTask));
     }
 
     [Fact]
     public void Completes_with_ArchiveFailed_and_keeps_Freepiks_url_when_the_copy_fails()
+    {
+        var host = Submitted(webhooks: true)
+            .OnActivity<ArchiveRequest>(WorkflowActivities.ArchiveVideo, _ => new ArchiveResult(null, 0, "the video URL answered 403"))
+            .RaiseAt(Start.AddSeconds(30), Update("COMPLETED", "d1", VideoUrl));
+
+        var result = host.Run(Input(webhooks: true));
+
+        Assert.Equal((JobStatus.Completed, JobErrorCodes.ArchiveFailed), (result.Status, result.Error?.Code));
+        Assert.Equal([VideoUrl], result.VideoUrls);
+    }
+
+    [Fact]
+    public void Completes_with_ArchiveFailed_when_the_archive_activity_keeps_throwing()
     {
         var host = Submitted(webhooks: true)
             .OnActivity<ArchiveRequest>(WorkflowActivities.ArchiveVideo, _ => throw new InvalidOperationException("storage down"))
@@ -178,7 +194,7 @@ public sealed class VideoOrchestrationTests
         var result = host.Run(Input(webhooks: true));
 
         Assert.Equal((JobStatus.Completed, JobErrorCodes.ArchiveFailed), (result.Status, result.Error?.Code));
-        Assert.Equal([VideoUrl], result.VideoUrls);
+        Assert.Contains("storage down", result.Error!.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -216,13 +232,14 @@ public sealed class VideoOrchestrationTests
 
     private static ScriptedWorkflowHost Staged()
         => new ScriptedWorkflowHost(Start)
-            .OnActivity<StageRequest>(WorkflowActivities.StageSourceImage, request => new StageResult(request.Inputs, null));
+            .OnActivity<StagingRequest>(WorkflowActivities.StageSourceImage, request => new StagingResult(
+                new StagedImage("image", request.Image!.BlobName!, ImageFormat.Png, 640, 480, 1000), null, [], []));
 
     private static ScriptedWorkflowHost Submitted(bool webhooks)
         => Staged()
             .OnActivity<SubmitRequest>(WorkflowActivities.SubmitVideoTask, _ => Accepted("CREATED"))
             .OnActivity<StatusRequest>(WorkflowActivities.GetVideoTaskStatus, _ => Polled(webhooks ? "IN_PROGRESS" : "COMPLETED", VideoUrl))
-            .OnActivity<ArchiveRequest>(WorkflowActivities.ArchiveVideo, request => new ArchivedVideo($"{request.JobId}.mp4", 1234));
+            .OnActivity<ArchiveRequest>(WorkflowActivities.ArchiveVideo, request => new ArchiveResult($"{request.JobId}.mp4", 1234, null));
 
     private static FreepikResult Accepted(string status) => new() { Outcome = FreepikOutcome.Accepted, Task = new FreepikTask(TaskId, new FreepikTaskStatus(status), []) };
 
@@ -245,7 +262,7 @@ public sealed class VideoOrchestrationTests
         JobId = "job-1",
         CreatedAt = new DateTimeOffset(Start),
         Parameters = new VideoParameters { Prompt = "a cat surfing", Duration = "5" },
-        Inputs = new JobInputs(InputRef.Blob("job-1/image.png"), null, []),
+        Inputs = new StagingRequest("job-1", InputReference.Blob("job-1/image.png")),
         Settings = Settings(webhooks),
     };
 }

@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace KlingFunctions.Core.Tests.Fixtures;
+namespace KlingFunctions.Testing;
 
 /// <summary>A Kestrel server on 127.0.0.1 and a random port, serving whatever routes a test maps.</summary>
 public sealed class LocalWebServer : IAsyncDisposable

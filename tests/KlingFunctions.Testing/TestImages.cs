@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 
-namespace KlingFunctions.Core.Tests.Fixtures;
+namespace KlingFunctions.Testing;
 
 /// <summary>Just enough of each format for header readers: signatures and size fields, then filler bytes.</summary>
 public static class TestImages

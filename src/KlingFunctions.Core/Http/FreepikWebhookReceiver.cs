@@ -1,0 +1,112 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using KlingFunctions.Freepik;
+using KlingFunctions.Webhooks;
+using KlingFunctions.Workflow;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace KlingFunctions.Http;
+
+/// <summary>
+/// <c>POST /api/webhooks/freepik/{id}?token=…</c>. Deliveries are untrusted and at-least-once: the per-job
+/// token and, when <c>Freepik:WebhookSecret</c> is set, the signature are checked before anything else; the
+/// orchestration then ignores duplicates and stale statuses.
+/// </summary>
+public sealed class FreepikWebhookReceiver(
+    WebhookToken tokens,
+    IOptions<FreepikOptions> freepik,
+    IOptions<ApiOptions> api,
+    TimeProvider time,
+    ILogger<FreepikWebhookReceiver> logger)
+{
+    private readonly WebhookSignatureVerifier? verifier = string.IsNullOrEmpty(freepik.Value.WebhookSecret)
+        ? null
+        : new WebhookSignatureVerifier(freepik.Value.WebhookSecret);
+
+    public async Task<IResult> ReceiveAsync(HttpRequest request, string id, IVideoJobClient jobs, CancellationToken cancellationToken)
+    {
+        if (!tokens.IsValid(id, request.Query["token"].ToString()))
+        {
+            logger.LogWarning("Webhook for job {JobId} refused: missing or wrong token", id);
+            return Problems.Unauthorized("The token in the webhook URL does not match this job.");
+        }
+
+        var body = await ReadBodyAsync(request, cancellationToken);
+        if (body is null)
+        {
+            return Problems.BadRequest($"Webhook bodies are limited to {api.Value.MaxWebhookBytes} bytes.");
+        }
+
+        var deliveryId = Header(request, "webhook-id");
+        if (verifier is not null)
+        {
+            var verification = verifier.Verify(deliveryId, Header(request, "webhook-timestamp"), Header(request, "webhook-signature"), body, time.GetUtcNow());
+            if (!verification.IsValid)
+            {
+                logger.LogWarning("Webhook for job {JobId} refused: signature check failed ({Reason})", id, verification.Reason);
+                return Problems.Unauthorized($"The webhook signature could not be verified ({verification.Reason}).");
+            }
+        }
+
+        var delivery = Parse(body);
+        if (delivery is null)
+        {
+            return Problems.BadRequest("The body must be a JSON object with 'task_id' and 'status'.");
+        }
+
+        var update = new FreepikTaskUpdate(deliveryId, delivery.TaskId!, delivery.Status!, delivery.Generated ?? []);
+        var outcome = await jobs.RaiseEventAsync(id, FreepikTaskUpdate.EventName, update, cancellationToken);
+        logger.LogInformation("Webhook {DeliveryId} for job {JobId}: task {TaskId} {Status} → {Outcome}", deliveryId, id, update.TaskId, update.Status, outcome);
+
+        // A finished job accepts the delivery and changes nothing: Freepik must not keep retrying it.
+        return outcome == RaiseEventOutcome.NotFound ? Problems.JobNotFound(id) : TypedResults.Accepted((string?)null);
+    }
+
+    private async Task<byte[]?> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        var limit = api.Value.MaxWebhookBytes;
+        if (request.ContentLength > limit)
+        {
+            return null;
+        }
+
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (buffer.Length + read > limit)
+            {
+                return null;
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return buffer.ToArray();
+    }
+
+    private static string? Header(HttpRequest request, string name)
+        => request.Headers.TryGetValue(name, out var value) ? value.ToString() : null;
+
+    private static WebhookDelivery? Parse(byte[] body)
+    {
+        try
+        {
+            var delivery = JsonSerializer.Deserialize<WebhookDelivery>(body);
+            return string.IsNullOrWhiteSpace(delivery?.TaskId) || string.IsNullOrWhiteSpace(delivery.Status) ? null : delivery;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Freepik's webhook body: the status response without its <c>data</c> wrapper.</summary>
+    private sealed record WebhookDelivery(
+        [property: JsonPropertyName("task_id")] string? TaskId,
+        [property: JsonPropertyName("status")] string? Status,
+        [property: JsonPropertyName("generated")] IReadOnlyList<string>? Generated);
+}

@@ -1,0 +1,23 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace KlingFunctions.Http;
+
+/// <summary>
+/// Job ids double as orchestration instance ids. With an <c>Idempotency-Key</c> the id is derived from the key,
+/// so a retried request finds the job it already started instead of paying for a second video.
+/// </summary>
+public static class JobIds
+{
+    public const string IdempotencyKeyHeader = "Idempotency-Key";
+    public const int MaxIdempotencyKeyLength = 256;
+
+    public static string New() => Guid.NewGuid().ToString("N");
+
+    public static string FromIdempotencyKey(string key)
+        => "k" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)))[..31];
+
+    /// <summary>Job ids are ours (32 lowercase letters or digits); anything else cannot name a job.</summary>
+    public static bool IsWellFormed(string id)
+        => id.Length == 32 && id.All(c => char.IsAsciiDigit(c) || char.IsAsciiLetterLower(c));
+}

@@ -1,0 +1,34 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace KlingFunctions.Http;
+
+/// <summary>The API's RFC 9457 problem answers, so every host answers errors the same way.</summary>
+public static class Problems
+{
+    public static IResult Validation(IReadOnlyDictionary<string, string[]> errors)
+        => TypedResults.ValidationProblem(errors, title: "The request is not valid.", detail: "Nothing was submitted to Freepik; fix the fields named in 'errors'.");
+
+    public static IResult JobNotFound(string id)
+        => Problem(StatusCodes.Status404NotFound, "No such job.", $"There is no video job with id '{Clip(id)}'.");
+
+    public static IResult AlreadyFinished(string id, string status)
+        => Problem(StatusCodes.Status409Conflict, "The job has already finished.", $"Job '{id}' is {status} and cannot be canceled.");
+
+    public static IResult TooLarge(long limit)
+        => Problem(StatusCodes.Status413PayloadTooLarge, "The request is too large.", $"Requests are limited to {limit} bytes (Http:MaxRequestBytes); pass large images as an https URL.");
+
+    public static IResult UnsupportedMediaType(string? contentType)
+        => Problem(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type.", $"Send application/json or multipart/form-data, not '{Clip(contentType ?? "none")}'.");
+
+    public static IResult Unauthorized(string detail)
+        => Problem(StatusCodes.Status401Unauthorized, "The webhook could not be verified.", detail);
+
+    public static IResult BadRequest(string detail)
+        => Problem(StatusCodes.Status400BadRequest, "The request is malformed.", detail);
+
+    private static ProblemHttpResult Problem(int status, string title, string detail)
+        => TypedResults.Problem(statusCode: status, title: title, detail: detail);
+
+    private static string Clip(string value) => value.Length <= 64 ? value : value[..64] + "…";
+}

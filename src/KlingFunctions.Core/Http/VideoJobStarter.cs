@@ -1,0 +1,130 @@
+using KlingFunctions.Requests;
+using KlingFunctions.Staging;
+using KlingFunctions.Webhooks;
+using KlingFunctions.Workflow;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace KlingFunctions.Http;
+
+/// <summary>
+/// <c>POST /api/videos</c>: read, validate, keep the caller's bytes as private blobs (claim check), start the
+/// orchestration. Every check that needs no pixels happens here, before anything is stored or paid for.
+/// </summary>
+public sealed class VideoJobStarter(
+    IncomingVideoRequestReader reader,
+    InputBlobStore store,
+    JobViewFactory views,
+    IOptions<WorkflowOptions> workflow,
+    IOptions<WebhookOptions> webhooks,
+    TimeProvider time,
+    ILogger<VideoJobStarter> logger)
+{
+    public async Task<IResult> StartAsync(HttpRequest request, IVideoJobClient jobs, CancellationToken cancellationToken)
+    {
+        var key = request.Headers[JobIds.IdempotencyKeyHeader].ToString();
+        if (key.Length > JobIds.MaxIdempotencyKeyLength)
+        {
+            return Problems.Validation(new Dictionary<string, string[]> { [JobIds.IdempotencyKeyHeader] = [$"must be at most {JobIds.MaxIdempotencyKeyLength} characters."] });
+        }
+
+        var read = await reader.ReadAsync(request, cancellationToken);
+        if (read.Request is not { } incoming)
+        {
+            return read.Problem!;
+        }
+
+        var errors = VideoRequestValidator.Validate(incoming.Request, incoming.Files.Keys.ToHashSet(StringComparer.Ordinal));
+        if (!errors.IsValid)
+        {
+            return Problems.Validation(errors.Errors);
+        }
+
+        var jobId = key.Length > 0 ? JobIds.FromIdempotencyKey(key) : JobIds.New();
+        if (key.Length > 0 && await jobs.GetAsync(jobId, cancellationToken) is { } existing)
+        {
+            logger.LogInformation("Idempotency key matched job {JobId}; nothing new was started", jobId);
+            return await AcceptedAsync(existing, jobs, request, cancellationToken);
+        }
+
+        var stored = await StoreInputsAsync(jobId, incoming, cancellationToken);
+        if (stored.Errors.Count > 0)
+        {
+            return Problems.Validation(stored.Errors.GroupBy(e => e.Field).ToDictionary(g => g.Key, g => g.Select(e => e.Message).ToArray()));
+        }
+
+        var input = new VideoJobInput
+        {
+            JobId = jobId,
+            CreatedAt = time.GetUtcNow(),
+            Parameters = VideoParameters.WithoutImages(incoming.Request),
+            Inputs = stored.Inputs,
+            CallbackUrl = incoming.Request.CallbackUrl,
+            Settings = workflow.Value.ToSettings(webhooksEnabled: !string.IsNullOrWhiteSpace(webhooks.Value.PublicBaseUrl)),
+        };
+
+        if (await jobs.StartAsync(jobId, input, cancellationToken))
+        {
+            logger.LogInformation("Job {JobId} started", jobId);
+        }
+        else
+        {
+            // A concurrent request with the same Idempotency-Key won the race: answer with its job.
+            logger.LogInformation("Job {JobId} already existed; nothing new was started", jobId);
+        }
+
+        var snapshot = await jobs.GetAsync(jobId, cancellationToken)
+            ?? new VideoJobSnapshot(jobId, JobRuntimeStatus.Pending, input.CreatedAt, input.CreatedAt, null, null, null);
+        return await AcceptedAsync(snapshot, jobs, request, cancellationToken);
+    }
+
+    private async Task<IResult> AcceptedAsync(VideoJobSnapshot snapshot, IVideoJobClient jobs, HttpRequest request, CancellationToken cancellationToken)
+    {
+        var view = await views.CreateAsync(snapshot, cancellationToken);
+        return new JobAccepted(view with { Management = jobs.ManagementUrls(snapshot.JobId, request) });
+    }
+
+    private async Task<(StagingRequest Inputs, List<StagingError> Errors)> StoreInputsAsync(string jobId, IncomingVideoRequest incoming, CancellationToken cancellationToken)
+    {
+        var errors = new List<StagingError>();
+        async Task<InputReference?> StoreAsync(string field, string? value)
+        {
+            StoredInput stored;
+            if (incoming.Files.TryGetValue(field, out var file))
+            {
+                await using var content = file.OpenReadStream();
+                stored = await store.StoreUploadAsync(jobId, field, content, cancellationToken);
+            }
+            else if (value is not null && ImageSource.TryParse(value, out var source, out _))
+            {
+                stored = await store.StoreAsync(jobId, field, source!, cancellationToken);
+            }
+            else
+            {
+                return null;
+            }
+
+            if (stored.Error is { } error)
+            {
+                errors.Add(error);
+            }
+
+            return stored.Input;
+        }
+
+        var request = incoming.Request;
+        var image = await StoreAsync(InputFields.Image, request.Image);
+        var staticMask = await StoreAsync(InputFields.StaticMask, request.StaticMask);
+        var masks = new List<InputReference>();
+        for (var i = 0; i < (request.DynamicMasks?.Count ?? 0); i++)
+        {
+            if (await StoreAsync(InputFields.DynamicMask(i), request.DynamicMasks![i].Mask) is { } mask)
+            {
+                masks.Add(mask);
+            }
+        }
+
+        return (new StagingRequest(jobId, image, staticMask, masks), errors);
+    }
+}

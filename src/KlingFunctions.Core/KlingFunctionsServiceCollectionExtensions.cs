@@ -1,0 +1,49 @@
+using KlingFunctions.Freepik;
+using KlingFunctions.Http;
+using KlingFunctions.Staging;
+using KlingFunctions.Storage;
+using KlingFunctions.Webhooks;
+using KlingFunctions.Workflow;
+using KlingFunctions.Workflow.Activities;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace KlingFunctions;
+
+/// <summary>The composition root both hosts use: the Functions app and the DevHost register exactly this.</summary>
+public static class KlingFunctionsServiceCollectionExtensions
+{
+    public static IServiceCollection AddKlingFunctions(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddFreepikClient();
+        services.AddWebhookToken();
+        services.AddBlobStorage();
+        services.AddStaging();
+
+        services.AddOptions<WorkflowOptions>().Bind(configuration.GetSection(WorkflowOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ApiOptions>().Bind(configuration.GetSection(ApiOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+
+        AddActivity<StageSourceImageActivity>(services);
+        AddActivity<SubmitVideoTaskActivity>(services);
+        AddActivity<GetVideoTaskStatusActivity>(services);
+        AddActivity<ArchiveVideoActivity>(services);
+        AddActivity<NotifyCallbackActivity>(services);
+        services.AddHttpClient(NotifyCallbackActivity.HttpClientName, http => http.Timeout = TimeSpan.FromSeconds(30));
+
+        services.AddSingleton<JobViewFactory>();
+        services.AddSingleton<IncomingVideoRequestReader>();
+        services.AddSingleton<VideoJobStarter>();
+        services.AddSingleton<FreepikWebhookReceiver>();
+        services.AddSingleton<VideoApi>();
+        return services;
+    }
+
+    private static void AddActivity<TActivity>(IServiceCollection services)
+        where TActivity : class, IWorkflowActivity
+    {
+        services.AddSingleton<TActivity>();
+        services.AddSingleton<IWorkflowActivity>(provider => provider.GetRequiredService<TActivity>());
+    }
+}

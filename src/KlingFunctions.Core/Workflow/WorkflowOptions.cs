@@ -1,0 +1,52 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace KlingFunctions.Workflow;
+
+/// <summary>Timing of the workflow (section <c>Workflow</c>); captured into each job when it starts.</summary>
+public sealed class WorkflowOptions : IValidatableObject
+{
+    public const string Section = "Workflow";
+
+    /// <summary>The wait before the first status poll; later polls back off from it.</summary>
+    public TimeSpan FirstPoll { get; set; } = TimeSpan.FromSeconds(15);
+
+    public TimeSpan MaxPollInterval { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>Generation can take an hour: the job is TimedOut only after this, counted from its start.</summary>
+    public TimeSpan Deadline { get; set; } = TimeSpan.FromMinutes(60);
+
+    /// <summary>Copy each finished video into the videos container (Freepik's URLs expire at an unknown time).</summary>
+    public bool ArchiveVideo { get; set; } = true;
+
+    /// <summary>Create attempts when Freepik answers 429/503 or refuses the connection.</summary>
+    [Range(1, 20)]
+    public int MaxSubmitAttempts { get; set; } = 5;
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (FirstPoll <= TimeSpan.Zero)
+        {
+            yield return new ValidationResult("Workflow:FirstPoll must be positive.", [nameof(FirstPoll)]);
+        }
+
+        if (MaxPollInterval < FirstPoll)
+        {
+            yield return new ValidationResult("Workflow:MaxPollInterval must be at least Workflow:FirstPoll.", [nameof(MaxPollInterval)]);
+        }
+
+        if (Deadline <= FirstPoll)
+        {
+            yield return new ValidationResult("Workflow:Deadline must be longer than Workflow:FirstPoll.", [nameof(Deadline)]);
+        }
+    }
+
+    public WorkflowSettings ToSettings(bool webhooksEnabled) => new()
+    {
+        FirstPoll = FirstPoll,
+        MaxPollInterval = MaxPollInterval,
+        Deadline = Deadline,
+        ArchiveVideo = ArchiveVideo,
+        WebhooksEnabled = webhooksEnabled,
+        MaxSubmitAttempts = MaxSubmitAttempts,
+    };
+}

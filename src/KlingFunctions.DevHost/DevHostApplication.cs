@@ -1,0 +1,136 @@
+using KlingFunctions.DevHost.Azurite;
+using KlingFunctions.DevHost.Runner;
+using KlingFunctions.FreepikSimulator;
+using KlingFunctions.Http;
+
+namespace KlingFunctions.DevHost;
+
+/// <summary>
+/// The HTTP API of the Functions app on plain ASP.NET Core, with the in-process runner instead of Durable
+/// Functions and embedded defaults: Azurite when no storage is configured, the Freepik simulator when no API key is.
+/// Jobs live in memory: this host is for local runs and tests, not production.
+/// </summary>
+public sealed class DevHostApplication : IAsyncDisposable
+{
+    public const string DefaultUrl = "http://localhost:7071";
+    public const string SimulatorPrefix = "/freepik-simulator";
+
+    private readonly AzuriteProcess? azurite;
+
+    private DevHostApplication(WebApplication app, AzuriteProcess? azurite, DevHostSettings settings)
+    {
+        App = app;
+        this.azurite = azurite;
+        Settings = settings;
+    }
+
+    public WebApplication App { get; }
+
+    public DevHostSettings Settings { get; }
+
+    public InProcessWorkflowRunner Runner => App.Services.GetRequiredService<InProcessWorkflowRunner>();
+
+    /// <summary>The embedded simulator, when this host uses one.</summary>
+    public FreepikSimulation? Simulator => Settings.UsesSimulator ? App.Services.GetRequiredService<FreepikSimulation>() : null;
+
+    /// <summary>Builds the host; <paramref name="configure"/> lets tests add configuration or replace services.</summary>
+    public static async Task<DevHostApplication> CreateAsync(string[] args, Action<WebApplicationBuilder>? configure, CancellationToken cancellationToken)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        configure?.Invoke(builder);
+        var configuration = builder.Configuration;
+        var settings = DevHostSettings.From(configuration);
+        builder.WebHost.UseUrls(settings.Url);
+
+        AzuriteProcess? azurite = null;
+        if (!settings.HasStorage)
+        {
+            azurite = await AzuriteProcess.StartAsync(settings.AzuritePort, settings.AzuritePort == 0 ? null : Path.Combine(RepositoryRoot.Find(), ".azurite"), cancellationToken);
+            configuration["Storage:ConnectionString"] = azurite.ConnectionString;
+        }
+
+        if (settings.UsesSimulator)
+        {
+            var simulator = new FreepikSimulatorOptions();
+            configuration.GetSection(FreepikSimulatorOptions.SectionName).Bind(simulator);
+            configuration["Freepik:BaseUrl"] = settings.Url + SimulatorPrefix;
+            configuration["Freepik:ApiKey"] ??= simulator.ApiKey;
+            configuration["Freepik:ApiKeyHeader"] = simulator.ApiKeyHeader;
+            configuration["Freepik:WebhookSecret"] = simulator.WebhookSecret;
+            configuration["Webhooks:PublicBaseUrl"] ??= settings.Url;
+
+            // The simulator serves its videos from this machine; real callers' URLs stay guarded.
+            configuration["Storage:AllowPrivateNetworkSources"] = "true";
+            builder.Services.AddFreepikSimulator(options => options.PublicBaseUrl = settings.Url + SimulatorPrefix);
+        }
+
+        builder.Services.AddKlingFunctions(configuration);
+        builder.Services.AddSingleton<InProcessWorkflowRunner>();
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = configuration.GetValue("Api:MaxRequestBytes", new ApiOptions().MaxRequestBytes));
+
+        var app = builder.Build();
+        MapApi(app);
+        if (settings.UsesSimulator)
+        {
+            app.MapFreepikSimulator(SimulatorPrefix);
+        }
+
+        return new DevHostApplication(app, azurite, settings);
+    }
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await App.StartAsync(cancellationToken);
+        var logger = App.Services.GetRequiredService<ILogger<DevHostApplication>>();
+        logger.LogInformation("KlingFunctions DevHost listening on {Url}; jobs live in memory and do not survive a restart", Settings.Url);
+        if (azurite is null)
+        {
+            logger.LogInformation("Storage: as configured");
+        }
+        else
+        {
+            logger.LogInformation("Storage: Azurite on port {Port} ({How})", azurite.Port, azurite.Started ? "started by the DevHost" : "already running");
+        }
+        if (Settings.UsesSimulator)
+        {
+            logger.LogWarning("Freepik: the embedded SIMULATOR at {Url}{Prefix} (no Freepik:ApiKey is set); no real videos are made", Settings.Url, SimulatorPrefix);
+        }
+        else
+        {
+            logger.LogInformation("Freepik: the real API at {BaseUrl}", App.Configuration["Freepik:BaseUrl"] ?? "https://api.freepik.com");
+        }
+
+        var publicBaseUrl = App.Configuration["Webhooks:PublicBaseUrl"];
+        if (string.IsNullOrWhiteSpace(publicBaseUrl))
+        {
+            logger.LogInformation("Webhooks: none (Webhooks:PublicBaseUrl is empty); jobs are followed by polling");
+        }
+        else
+        {
+            logger.LogInformation("Webhooks: Freepik calls {PublicBaseUrl}/api/webhooks/freepik/…", publicBaseUrl);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await App.StopAsync();
+        await App.DisposeAsync();
+        if (azurite is not null)
+        {
+            await azurite.DisposeAsync();
+        }
+    }
+
+    private static void MapApi(WebApplication app)
+    {
+        var api = app.MapGroup("/api");
+        api.MapPost("/videos", (HttpRequest request, VideoApi videos, InProcessWorkflowRunner jobs, CancellationToken cancellationToken)
+            => videos.StartAsync(request, jobs, cancellationToken));
+        api.MapGet("/videos/{id}", (string id, VideoApi videos, InProcessWorkflowRunner jobs, CancellationToken cancellationToken)
+            => videos.GetAsync(id, jobs, cancellationToken));
+        api.MapPost("/videos/{id}/cancel", (string id, VideoApi videos, InProcessWorkflowRunner jobs, CancellationToken cancellationToken)
+            => videos.CancelAsync(id, jobs, cancellationToken));
+        api.MapPost("/webhooks/freepik/{id}", (string id, HttpRequest request, VideoApi videos, InProcessWorkflowRunner jobs, CancellationToken cancellationToken)
+            => videos.ReceiveFreepikWebhookAsync(request, id, jobs, cancellationToken));
+    }
+}
