@@ -30,7 +30,8 @@ public static class KlingFunctionsServiceCollectionExtensions
         AddActivity<GetVideoTaskStatusActivity>(services);
         AddActivity<ArchiveVideoActivity>(services);
         AddActivity<NotifyCallbackActivity>(services);
-        services.AddHttpClient(NotifyCallbackActivity.HttpClientName, http => http.Timeout = TimeSpan.FromSeconds(30));
+        services.AddHttpClient(NotifyCallbackActivity.HttpClientName, http => http.Timeout = TimeSpan.FromSeconds(30))
+            .ConfigurePrimaryHttpMessageHandler(provider => provider.GetRequiredService<SourceAddressPolicy>().CreateHandler());
 
         services.AddSingleton<JobViewFactory>();
         services.AddSingleton<IncomingVideoRequestReader>();

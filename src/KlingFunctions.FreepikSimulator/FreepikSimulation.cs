@@ -78,7 +78,7 @@ public sealed class FreepikSimulation(
     {
         var id = Guid.NewGuid().ToString();
         var task = new SimulatedTask(
-            id, request.Prompt, request.WebhookUrl, $"{publicBaseUrl}/videos/{id}.mp4", script, Time.GetUtcNow());
+            id, request, $"{publicBaseUrl}/videos/{id}.mp4", script, Time.GetUtcNow());
         tasks[id] = task;
         Counter.TaskCreated();
         Logger.LogInformation(

@@ -9,17 +9,18 @@ public sealed record SimulatedTaskView(
     FreepikTaskStatus Status,
     IReadOnlyList<string> Generated,
     string? WebhookUrl,
-    DateTimeOffset CreatedAt);
+    DateTimeOffset CreatedAt,
+    FreepikCreateTask Request);
 
 /// <summary>One task's state. Its status only moves forward, driven by one timer.</summary>
-internal sealed class SimulatedTask(string id, string? prompt, string? webhookUrl, string videoUrl, TaskScript script, DateTimeOffset createdAt)
+internal sealed class SimulatedTask(string id, FreepikCreateTask request, string videoUrl, TaskScript script, DateTimeOffset createdAt)
 {
     private FreepikTaskStatus status = FreepikTaskStatus.Created;
     private int statusCalls;
 
     public string Id { get; } = id;
 
-    public string? WebhookUrl { get; } = webhookUrl;
+    public string? WebhookUrl { get; } = request.WebhookUrl;
 
     public TaskScript Script { get; } = script;
 
@@ -62,7 +63,7 @@ internal sealed class SimulatedTask(string id, string? prompt, string? webhookUr
     public ResponseFault? NextStatusFault()
         => ResponseFault.At(Script.StatusFaults, Interlocked.Increment(ref statusCalls) - 1);
 
-    public SimulatedTaskView ToView() => new(Id, prompt, Status, Generated, WebhookUrl, CreatedAt);
+    public SimulatedTaskView ToView() => new(Id, request.Prompt, Status, Generated, WebhookUrl, CreatedAt, request);
 }
 
 /// <summary>One webhook delivery; a duplicate is the same delivery sent again.</summary>

@@ -42,6 +42,23 @@ public sealed class SourceAddressPolicy
             && (allowPrivateNetworks || (IPAddress.TryParse(url.Host, out var address) && allowedEndpoints.Contains(Normalize(new IPEndPoint(address, url.Port)))));
     }
 
+    /// <summary>
+    /// A handler whose every connection, redirects included, goes through <see cref="ConnectAsync"/>: for any
+    /// URL a caller gave us (image sources, callbacks) and for Freepik's video URLs.
+    /// </summary>
+    public SocketsHttpHandler CreateHandler() => new()
+    {
+        ConnectCallback = ConnectAsync,
+        ConnectTimeout = TimeSpan.FromSeconds(10),
+        // Redirects are followed by the caller, which re-checks each hop's scheme.
+        AllowAutoRedirect = false,
+        // Through a proxy the callback would check the proxy's address, not the target's.
+        UseProxy = false,
+        UseCookies = false,
+        // Do not read past a size limit just to reuse the connection.
+        MaxResponseDrainSize = 0,
+    };
+
     /// <summary>Resolves the host and connects to its first allowed address; refuses when none is allowed.</summary>
     public async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
     {

@@ -42,18 +42,7 @@ public static class StorageServiceCollectionExtensions
                 http.Timeout = Timeout.InfiniteTimeSpan;
                 http.DefaultRequestHeaders.UserAgent.ParseAdd("KlingFunctions/1.0");
             })
-            .ConfigurePrimaryHttpMessageHandler(provider => new SocketsHttpHandler
-            {
-                ConnectCallback = provider.GetRequiredService<SourceAddressPolicy>().ConnectAsync,
-                ConnectTimeout = TimeSpan.FromSeconds(10),
-                // Redirects are followed by PublicUrlFetcher, which re-checks each hop.
-                AllowAutoRedirect = false,
-                // Through a proxy the callback would check the proxy's address, not the target's.
-                UseProxy = false,
-                UseCookies = false,
-                // Do not read past a size limit just to reuse the connection.
-                MaxResponseDrainSize = 0,
-            });
+            .ConfigurePrimaryHttpMessageHandler(provider => provider.GetRequiredService<SourceAddressPolicy>().CreateHandler());
 
         return services;
     }

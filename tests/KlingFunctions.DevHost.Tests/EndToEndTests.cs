@@ -1,0 +1,340 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using KlingFunctions.FreepikSimulator;
+using KlingFunctions.Testing;
+using KlingFunctions.Webhooks;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace KlingFunctions.DevHost.Tests;
+
+/// <summary>
+/// The whole workflow through the DevHost's HTTP API on real sockets, with Azurite and the Freepik simulator:
+/// each test asserts what a caller sees (the job view) and what Freepik saw (the simulator's call counts).
+/// </summary>
+[Collection(UsesAzurite.Name)]
+public sealed class EndToEndTests(AzuriteFixture azurite)
+{
+    private static readonly string[] ForgedVideo = ["https://attacker.example/video.mp4"];
+
+    private static readonly Dictionary<string, string?> FastPolling = new()
+    {
+        ["Workflow:FirstPoll"] = "00:00:00.100",
+        ["Workflow:MaxPollInterval"] = "00:00:00.250",
+    };
+
+    [Fact]
+    public async Task A_job_completes_from_the_webhooks_without_a_single_poll_and_keeps_a_copy_of_the_video()
+    {
+        await using var host = await TestDevHost.StartAsync(azurite);
+
+        var id = await host.StartAsync("a cat surfing");
+        var view = await host.WaitUntilFinishedAsync(id);
+
+        Assert.Equal("Completed", view.GetProperty("status").GetString());
+        Assert.Equal("Done", view.GetProperty("stage").GetString());
+        Assert.Equal(0, view.GetProperty("polls").GetInt32());
+        Assert.True(view.GetProperty("webhooks").GetInt32() >= 2);
+        var task = Assert.Single(host.Simulator.Tasks);
+        Assert.Equal(task.TaskId, view.GetProperty("freepik").GetProperty("taskId").GetString());
+        Assert.Equal(0, host.Simulator.Calls.StatusCallsFor(task.TaskId));
+        Assert.Equal(1, host.Simulator.Calls.TasksCreated);
+
+        var video = view.GetProperty("video");
+        Assert.Equal($"{id}.mp4", video.GetProperty("blob").GetString());
+        using var http = new HttpClient();
+        var copy = await http.GetByteArrayAsync(video.GetProperty("url").GetString());
+        Assert.Equal(await http.GetByteArrayAsync(view.GetProperty("videoUrls")[0].GetString()), copy);
+        Assert.Equal(copy.Length, video.GetProperty("bytes").GetInt64());
+    }
+
+    [Fact]
+    public async Task A_job_whose_webhooks_are_lost_is_completed_by_polling()
+    {
+        await using var host = await TestDevHost.StartAsync(azurite, FastPolling);
+        host.Simulator.Script("lost", new TaskScript { Webhooks = WebhookFault.Lost });
+
+        var view = await host.WaitUntilFinishedAsync(await host.StartAsync("lost webhooks"));
+
+        Assert.Equal("Completed", view.GetProperty("status").GetString());
+        Assert.Equal(0, view.GetProperty("webhooks").GetInt32());
+        Assert.True(view.GetProperty("polls").GetInt32() >= 1);
+        Assert.Equal(1, host.Simulator.Calls.TasksCreated);
+    }
+
+    [Fact]
+    public async Task A_webhook_that_arrives_before_the_orchestration_waits_is_not_lost()
+    {
+        await using var host = await TestDevHost.StartAsync(azurite);
+        host.Simulator.Script("instant", new TaskScript { InProgressAfter = TimeSpan.Zero, CompletedAfter = TimeSpan.Zero });
+
+        var view = await host.WaitUntilFinishedAsync(await host.StartAsync("instant video"));
+
+        Assert.Equal("Completed", view.GetProperty("status").GetString());
+        Assert.Equal(0, view.GetProperty("polls").GetInt32());
+    }
+
+    [Theory]
+    [InlineData(WebhookFault.Duplicated)]
+    [InlineData(WebhookFault.Reordered)]
+    public async Task Duplicate_and_out_of_order_webhooks_change_nothing(WebhookFault fault)
+    {
+        await using var host = await TestDevHost.StartAsync(azurite);
+        host.Simulator.Script("messy", new TaskScript { Webhooks = fault });
+
+        var view = await host.WaitUntilFinishedAsync(await host.StartAsync("messy webhooks"));
+        await TestDevHost.EventuallyAsync(() => host.Simulator.Calls.WebhooksSent >= (fault == WebhookFault.Duplicated ? 6 : 3));
+        var later = await host.GetAsync(view.GetProperty("id").GetString()!);
+
+        Assert.Equal("Completed", later.GetProperty("status").GetString());
+        Assert.Equal("COMPLETED", later.GetProperty("freepik").GetProperty("status").GetString());
+        Assert.Equal(1, host.Simulator.Calls.VideoDownloads);
+    }
+
+    [Fact]
+    public async Task A_forged_webhook_is_refused_and_changes_nothing()
+    {
+        await using var host = await TestDevHost.StartAsync(azurite);
+        host.Simulator.Script("slow", new TaskScript { InProgressAfter = TimeSpan.FromMilliseconds(100), CompletedAfter = TimeSpan.FromSeconds(3) });
+        var id = await host.StartAsync("slow video");
+        await TestDevHost.EventuallyAsync(() => host.Simulator.Tasks.Count == 1);
+        var taskId = host.Simulator.Tasks[0].TaskId;
+        var forged = JsonContent.Create(new { task_id = taskId, status = "COMPLETED", generated = ForgedVideo });
+        var token = host.Host.App.Services.GetRequiredService<WebhookToken>().Create(id);
+
+        using var wrongToken = await host.Client.PostAsync($"/api/webhooks/freepik/{id}?token=forged", forged);
+        using var unsigned = await host.Client.PostAsync($"/api/webhooks/freepik/{id}?token={token}", forged);
+        var during = await host.GetAsync(id);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, wrongToken.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, unsigned.StatusCode);
+        Assert.Equal("Running", during.GetProperty("status").GetString());
+        var view = await host.WaitUntilFinishedAsync(id);
+        Assert.DoesNotContain("attacker", view.GetProperty("videoUrls").GetRawText(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_webhook_for_an_unknown_job_is_404_and_for_a_finished_job_202()
+    {
+        await using var host = await TestDevHost.StartAsync(azurite);
+        var tokens = host.Host.App.Services.GetRequiredService<WebhookToken>();
+        var id = await host.StartAsync("finished");
+        await host.WaitUntilFinishedAsync(id);
+        var unknown = new string('a', 32);
+
+        using var toUnknown = await host.Client.PostAsync($"/api/webhooks/freepik/{unknown}?token={tokens.Create(unknown)}", Signed(host, "{\"task_id\":\"t\",\"status\":\"COMPLETED\"}"));
+        using var toFinished = await host.Client.PostAsync($"/api/webhooks/freepik/{id}?token={tokens.Create(id)}", Signed(host, "{\"task_id\":\"t\",\"status\":\"FAILED\"}"));
+        using var malformed = await host.Client.PostAsync($"/api/webhooks/freepik/{id}?token={tokens.Create(id)}", Signed(host, "{\"status\":1}"));
+
+        Assert.Equal(HttpStatusCode.NotFound, toUnknown.StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, toFinished.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);
+        Assert.Equal("Completed", (await host.GetAsync(id)).GetProperty("status").GetString());
+    }
+
+    [Theory]
+    [InlineData(TaskEnding.Failed, "FreepikFailed")]
+    [InlineData(TaskEnding.CompletedWithoutVideo, "EmptyResult")]
+    public async Task A_task_that_Freepik_fails_or_leaves_empty_fails_the_job(TaskEnding ending, string code)
+    {
+        await using var host = await TestDevHost.StartAsync(azurite);
+        host.Simulator.Script("doomed", new TaskScript { Ending = ending });
+
+        var view = await host.WaitUntilFinishedAsync(await host.StartAsync("doomed video"));
+
+        Assert.Equal("Failed", view.GetProperty("status").GetString());
+        Assert.Equal(code, view.GetProperty("error").GetProperty("code").GetString());
+        Assert.Equal(0, host.Simulator.Calls.VideoDownloads);
+    }
+
+    [Fact]
+    public async Task A_bad_API_key_fails_the_job_after_one_create_and_no_retries()
+    {
+        await using var host = await TestDevHost.StartAsync(azurite, new Dictionary<string, string?> { ["DevHost:Simulator"] = "true", ["Freepik:ApiKey"] = "not-the-key" });
+
+        var view = await host.WaitUntilFinishedAsync(await host.StartAsync("any"));
+
+        Assert.Equal("FreepikUnauthorized", view.GetProperty("error").GetProperty("code").GetString());
+        Assert.Equal((1, 0), (host.Simulator.Calls.CreateAttempts, host.Simulator.Calls.TasksCreated));
+        Assert.DoesNotContain("not-the-key", view.GetRawText(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_create_answered_503_is_retried_and_makes_exactly_one_task()
+    {
+        await using var host = await TestDevHost.StartAsync(azurite);
+        host.Simulator.Script("busy", new TaskScript { CreateFaults = [ResponseFault.Status(503, times: 1, retryAfter: TimeSpan.FromSeconds(1))] });
+
+        var view = await host.WaitUntilFinishedAsync(await host.StartAsync("busy freepik"));
+
+        Assert.Equal("Completed", view.GetProperty("status").GetString());
+        Assert.Equal((2, 1), (host.Simulator.Calls.CreateAttempts, host.Simulator.Calls.TasksCreated));
+    }
+
+    [Fact]
+    public async Task A_create_that_times_out_fails_as_SubmitOutcomeUnknown_without_a_second_create()
+    {
+        await using var host = await TestDevHost.StartAsync(azurite, new Dictionary<string, string?> { ["Freepik:CreateTimeout"] = "00:00:01" });
+        host.Simulator.Script("sluggish", new TaskScript { CreateFaults = [ResponseFault.Slow(TimeSpan.FromSeconds(3))] });
+
+        var view = await host.WaitUntilFinishedAsync(await host.StartAsync("sluggish create"));
+        await Task.Delay(TimeSpan.FromSeconds(2));
+
+        Assert.Equal("SubmitOutcomeUnknown", view.GetProperty("error").GetProperty("code").GetString());
+        Assert.Equal(1, host.Simulator.Calls.CreateAttempts);
+    }
+
+    [Fact]
+    public async Task A_job_still_generating_at_the_deadline_times_out_and_leaves_nothing_running()
+    {
+        await using var host = await TestDevHost.StartAsync(azurite, new Dictionary<string, string?>(FastPolling) { ["Workflow:Deadline"] = "00:00:01.500" });
+        host.Simulator.Script("endless", new TaskScript { CompletedAfter = TimeSpan.FromMinutes(5) });
+
+        var view = await host.WaitUntilFinishedAsync(await host.StartAsync("endless generation"));
+
+        Assert.Equal("TimedOut", view.GetProperty("status").GetString());
+        Assert.Equal("DeadlineExceeded", view.GetProperty("error").GetProperty("code").GetString());
+        // Throws if a timer or activity of the finished job were still running.
+        await host.Host.Runner.WhenIdleAsync().WaitAsync(TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
+    public async Task A_canceled_job_reports_Canceled_and_cannot_be_canceled_twice()
+    {
+        await using var host = await TestDevHost.StartAsync(azurite);
+        host.Simulator.Script("long", new TaskScript { CompletedAfter = TimeSpan.FromMinutes(5) });
+        var id = await host.StartAsync("long generation");
+
+        using var cancel = await host.Client.PostAsync($"/api/videos/{id}/cancel", null);
+        using var again = await host.Client.PostAsync($"/api/videos/{id}/cancel", null);
+        using var unknown = await host.Client.PostAsync($"/api/videos/{new string('b', 32)}/cancel", null);
+
+        Assert.Equal(HttpStatusCode.Accepted, cancel.StatusCode);
+        Assert.Equal("Canceled", (await host.GetAsync(id)).GetProperty("status").GetString());
+        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+    }
+
+    [Fact]
+    public async Task The_same_Idempotency_Key_twice_gives_one_job_and_one_task()
+    {
+        await using var host = await TestDevHost.StartAsync(azurite);
+        var body = TestDevHost.Request("once only");
+
+        using var first = await host.PostAsync(body, idempotencyKey: "order-42");
+        using var second = await host.PostAsync(body, idempotencyKey: "order-42");
+        var firstId = (await first.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+        var secondId = (await second.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+        await host.WaitUntilFinishedAsync(firstId);
+
+        Assert.Equal((HttpStatusCode.Accepted, HttpStatusCode.Accepted), (first.StatusCode, second.StatusCode));
+        Assert.Equal(firstId, secondId);
+        Assert.Equal(first.Headers.Location, second.Headers.Location);
+        Assert.Equal(1, host.Simulator.Calls.TasksCreated);
+    }
+
+    [Fact]
+    public async Task Invalid_input_is_refused_with_every_field_named_and_Freepik_is_never_called()
+    {
+        await using var host = await TestDevHost.StartAsync(azurite);
+
+        using var response = await host.PostAsync(new { duration = "7", cfg_scale = 2, image = "http://example.com/cat.png", callback_url = "ftp://x" });
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var fields = problem.GetProperty("errors").EnumerateObject().Select(field => field.Name).Order();
+        Assert.Equal(["callback_url", "cfg_scale", "duration", "image"], fields);
+        Assert.Equal(0, host.Simulator.Calls.CreateAttempts);
+    }
+
+    [Fact]
+    public async Task An_image_too_small_for_Kling_fails_the_job_as_InvalidImage_before_any_create()
+    {
+        await using var host = await TestDevHost.StartAsync(azurite);
+        var body = TestDevHost.Request("tiny");
+        body["image"] = Convert.ToBase64String(TestImages.Png(299, 400));
+
+        using var response = await host.PostAsync(body);
+        var view = await host.WaitUntilFinishedAsync((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!);
+
+        Assert.Equal("InvalidImage", view.GetProperty("error").GetProperty("code").GetString());
+        Assert.Contains("299", view.GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Equal(0, host.Simulator.Calls.CreateAttempts);
+    }
+
+    [Fact]
+    public async Task A_multipart_upload_starts_a_job_like_JSON_does()
+    {
+        await using var host = await TestDevHost.StartAsync(azurite);
+        using var form = new MultipartFormDataContent
+        {
+            { new ByteArrayContent(TestImages.Jpeg(1280, 720)), "image", "cat.jpg" },
+            { new StringContent("a cat surfing"), "prompt" },
+            { new StringContent("10"), "duration" },
+            { new StringContent("0.3"), "cfg_scale" },
+        };
+
+        using var response = await host.Client.PostAsync("/api/videos", form);
+        var view = await host.WaitUntilFinishedAsync((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!);
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        Assert.Equal("Completed", view.GetProperty("status").GetString());
+        var sent = host.Simulator.Tasks[0].Request;
+        Assert.Equal(("10", 0.3), (sent.Duration, sent.CfgScale));
+        Assert.Contains("sig=", sent.Image, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_body_that_is_neither_JSON_nor_a_form_is_415_and_an_oversized_one_413()
+    {
+        await using var host = await TestDevHost.StartAsync(azurite, new Dictionary<string, string?> { ["Api:MaxRequestBytes"] = "2048" });
+
+        using var text = await host.Client.PostAsync("/api/videos", new StringContent("hello"));
+        using var large = await host.PostAsync(new { image = new string('A', 4096), duration = "5" });
+
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, text.StatusCode);
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, large.StatusCode);
+    }
+
+    [Fact]
+    public async Task The_callback_url_receives_the_final_job_view_once()
+    {
+        var received = new List<JsonElement>();
+        await using var receiver = await LocalWebServer.StartAsync(app => app.MapPost("/done", async (HttpRequest request) =>
+        {
+            var view = await request.ReadFromJsonAsync<JsonElement>();
+            lock (received)
+            {
+                received.Add(view);
+            }
+
+            return Results.Ok();
+        }));
+        await using var host = await TestDevHost.StartAsync(azurite);
+
+        var id = await host.StartAsync("with callback", new Dictionary<string, object?> { ["callback_url"] = receiver.Url("/done").AbsoluteUri });
+        await host.WaitUntilFinishedAsync(id);
+        await TestDevHost.EventuallyAsync(() => { lock (received) { return received.Count > 0; } });
+        await host.Host.Runner.WhenIdleAsync();
+
+        var view = Assert.Single(received);
+        Assert.Equal(id, view.GetProperty("id").GetString());
+        Assert.Equal("Completed", view.GetProperty("status").GetString());
+        Assert.Equal($"{id}.mp4", view.GetProperty("video").GetProperty("blob").GetString());
+    }
+
+    private static ByteArrayContent Signed(TestDevHost host, string json)
+    {
+        var body = System.Text.Encoding.UTF8.GetBytes(json);
+        var timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var content = new ByteArrayContent(body);
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        content.Headers.Add("webhook-id", Guid.NewGuid().ToString());
+        content.Headers.Add("webhook-timestamp", timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        content.Headers.Add("webhook-signature", WebhookSignature.Sign(host.Simulator.Options.WebhookSecret, content.Headers.GetValues("webhook-id").Single(), timestamp, body));
+        return content;
+    }
+}

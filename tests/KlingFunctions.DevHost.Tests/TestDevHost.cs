@@ -1,0 +1,121 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using KlingFunctions.DevHost.Azurite;
+using KlingFunctions.FreepikSimulator;
+using KlingFunctions.Testing;
+using Microsoft.Extensions.Configuration;
+
+namespace KlingFunctions.DevHost.Tests;
+
+/// <summary>
+/// The DevHost on a real loopback port with the embedded simulator and short timings, so that the simulator's
+/// webhooks travel over HTTP to the API, as Freepik's would.
+/// </summary>
+public sealed class TestDevHost : IAsyncDisposable
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+
+    private TestDevHost(DevHostApplication host, HttpClient client)
+    {
+        Host = host;
+        Client = client;
+    }
+
+    public DevHostApplication Host { get; }
+
+    public HttpClient Client { get; }
+
+    public FreepikSimulation Simulator => Host.Simulator!;
+
+    public static async Task<TestDevHost> StartAsync(AzuriteFixture azurite, IReadOnlyDictionary<string, string?>? settings = null)
+    {
+        var url = $"http://127.0.0.1:{AzuriteProcess.FreePort()}";
+        var values = new Dictionary<string, string?>
+        {
+            ["DevHost:Url"] = url,
+            ["Storage:ConnectionString"] = azurite.ConnectionString,
+            ["FreepikSimulator:InProgressAfter"] = "00:00:00.200",
+            ["FreepikSimulator:CompletedAfter"] = "00:00:00.600",
+            ["Workflow:FirstPoll"] = "00:00:01",
+            ["Workflow:MaxPollInterval"] = "00:00:02",
+            ["Workflow:Deadline"] = "00:00:30",
+            ["Freepik:StatusRetryDelay"] = "00:00:00.050",
+            ["Logging:LogLevel:Default"] = "Warning",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            values[key] = value;
+        }
+
+        var host = await DevHostApplication.CreateAsync([], builder => builder.Configuration.AddInMemoryCollection(values), CancellationToken.None);
+        await host.StartAsync(CancellationToken.None);
+        return new TestDevHost(host, new HttpClient { BaseAddress = new Uri(url) });
+    }
+
+    /// <summary>A valid 640×480 PNG as base64, with <paramref name="prompt"/> to match simulator scripts on.</summary>
+    public static Dictionary<string, object?> Request(string prompt) => new()
+    {
+        ["image"] = Convert.ToBase64String(TestImages.Png(640, 480)),
+        ["prompt"] = prompt,
+        ["duration"] = "5",
+    };
+
+    public async Task<HttpResponseMessage> PostAsync(object body, string? idempotencyKey = null)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/videos") { Content = JsonContent.Create(body) };
+        if (idempotencyKey is not null)
+        {
+            request.Headers.Add("Idempotency-Key", idempotencyKey);
+        }
+
+        return await Client.SendAsync(request);
+    }
+
+    /// <summary>Starts a job and returns its id.</summary>
+    public async Task<string> StartAsync(string prompt, IDictionary<string, object?>? extra = null)
+    {
+        var body = Request(prompt);
+        foreach (var (key, value) in extra ?? new Dictionary<string, object?>())
+        {
+            body[key] = value;
+        }
+
+        using var response = await PostAsync(body);
+        Assert.Equal(System.Net.HttpStatusCode.Accepted, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+    }
+
+    public async Task<JsonElement> GetAsync(string id) => await Client.GetFromJsonAsync<JsonElement>($"/api/videos/{id}");
+
+    /// <summary>Reads the job until its status is no longer Pending or Running.</summary>
+    public async Task<JsonElement> WaitUntilFinishedAsync(string id)
+    {
+        using var timeout = new CancellationTokenSource(Patience);
+        while (true)
+        {
+            var view = await GetAsync(id);
+            if (view.GetProperty("status").GetString() is not ("Pending" or "Running"))
+            {
+                return view;
+            }
+
+            await Task.Delay(50, timeout.Token);
+        }
+    }
+
+    /// <summary>Waits until <paramref name="condition"/> holds, for state that settles asynchronously.</summary>
+    public static async Task EventuallyAsync(Func<bool> condition)
+    {
+        using var timeout = new CancellationTokenSource(Patience);
+        while (!condition())
+        {
+            await Task.Delay(50, timeout.Token);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        await Host.DisposeAsync();
+    }
+}
