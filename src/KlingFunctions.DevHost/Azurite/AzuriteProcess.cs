@@ -54,11 +54,7 @@ public sealed class AzuriteProcess : IAsyncDisposable
         }
 
         var root = RepositoryRoot.Find();
-        var binary = Path.Combine(root, "node_modules", ".bin", "azurite-blob");
-        if (!File.Exists(binary))
-        {
-            throw new InvalidOperationException($"Azurite is not installed at {binary}. Run `npm ci` in {root} (package.json pins Azurite), or start Azurite on 127.0.0.1:{DefaultPort}.");
-        }
+        var binary = await AzuriteInstall.EnsureAsync(root, cancellationToken);
 
         port = port == 0 ? FreePort() : port;
         var start = new ProcessStartInfo(binary)
