@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using KlingFunctions.Freepik;
+using KlingFunctions.Storage;
 using KlingFunctions.Webhooks;
 using KlingFunctions.Workflow;
 using Microsoft.AspNetCore.Http;
@@ -73,16 +74,13 @@ public sealed class FreepikWebhookReceiver(
         }
 
         using var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+        try
         {
-            if (buffer.Length + read > limit)
-            {
-                return null;
-            }
-
-            buffer.Write(chunk, 0, read);
+            await new LimitedReadStream(request.Body, limit).CopyToAsync(buffer, cancellationToken);
+        }
+        catch (ContentTooLargeException)
+        {
+            return null;
         }
 
         return buffer.ToArray();
