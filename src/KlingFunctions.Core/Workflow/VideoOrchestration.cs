@@ -113,12 +113,27 @@ public sealed class VideoOrchestration
             }
 
             // The poll at the deadline is the last chance: a video that finished in time is not given up.
-            var polled = await context.CallActivityAsync<FreepikResult>(
-                WorkflowActivities.GetVideoTaskStatus, new StatusRequest(task.TaskId, submittedAt), ActivityRetry.Idempotent);
-            task = Apply(task, polled);
+            task = Apply(task, await PollAsync(task, submittedAt));
         }
 
         return task;
+    }
+
+    /// <summary>
+    /// One status poll. No durable retry policy: the Freepik client already retries GETs, and a poll that fails
+    /// anyway is simply followed by the next one, so stacking retries would only multiply requests.
+    /// </summary>
+    private async Task<FreepikResult> PollAsync(FreepikTask task, DateTimeOffset submittedAt)
+    {
+        try
+        {
+            return await context.CallActivityAsync<FreepikResult>(WorkflowActivities.GetVideoTaskStatus, new StatusRequest(task.TaskId, submittedAt));
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            logger.LogWarning("Job {JobId}: polling task {TaskId} failed ({Reason}); the next poll will try again", input.JobId, task.TaskId, exception.Message);
+            return new FreepikResult { Outcome = FreepikOutcome.Transient, Message = exception.Message };
+        }
     }
 
     private FreepikTask Apply(FreepikTask current, FreepikTaskUpdate update)

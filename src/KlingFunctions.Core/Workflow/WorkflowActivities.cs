@@ -22,7 +22,7 @@ public sealed record ArchiveRequest(string JobId, string VideoUrl);
 
 public sealed record CallbackRequest(string CallbackUrl, string JobId, VideoJobResult Result, VideoJobProgress Progress, DateTimeOffset CreatedAt);
 
-/// <summary>What the create and status activities return: <see cref="FreepikResult"/> travels as is.</summary>
+/// <summary>Freepik's message with its invalid parameters, for a job error a person can act on.</summary>
 internal static class FreepikResultExtensions
 {
     public static string Describe(this FreepikResult result)

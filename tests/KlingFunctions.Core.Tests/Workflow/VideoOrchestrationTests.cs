@@ -159,6 +159,19 @@ public sealed class VideoOrchestrationTests
     }
 
     [Fact]
+    public void A_failing_poll_is_followed_by_the_next_poll_instead_of_failing_the_job()
+    {
+        var polls = 0;
+        var host = Submitted(webhooks: false)
+            .OnActivity<StatusRequest>(WorkflowActivities.GetVideoTaskStatus, _ => ++polls == 1 ? throw new InvalidOperationException("status activity crashed") : Polled("COMPLETED", VideoUrl));
+
+        var result = host.Run(Input(webhooks: false));
+
+        Assert.Equal(JobStatus.Completed, result.Status);
+        Assert.Equal(2, host.CallsTo(WorkflowActivities.GetVideoTaskStatus));
+    }
+
+    [Fact]
     public void Fails_with_InvalidImage_before_anything_is_submitted()
     {
         var host = new ScriptedWorkflowHost(Start)
