@@ -106,8 +106,37 @@ internal static class StagingBenchmark
                 ["base64 JSON: server-side allocation (POST − client only)", $"{Report.Mb(jsonServer)} = {Report.Ratio(jsonServer / image.Length)} image", "≤ 3× image", Report.Verdict(jsonServer <= 3.0 * image.Length)],
                 ["direct upload allocation (SDK, for scale)", $"{Report.Mb(MedianBytes(0))} = {Report.Ratio(MedianBytes(0) / image.Length)} image", "", ""],
             ]);
+        await ProfileAsync(report, kinds, cancellationToken);
         report.Line("Server-side allocation = the POST's allocation minus the same client sending the same body to a bare Kestrel endpoint that reads and discards it: what remains is the DevHost's own work (body parsing, decoding, the SDK upload, starting the job). Kestrel's own read of the body is in both and cancels out.");
         await report.SaveAsync();
+    }
+
+    /// <summary>
+    /// Where the time and the bytes go: one more request of each kind with an allocation profile by type (sampled
+    /// every ~100 KB) and the storage requests it made. Not part of the timed rounds: the listeners cost time.
+    /// </summary>
+    private static async Task ProfileAsync(Report report, IReadOnlyList<(string Name, Func<Task<string?>> Run)> kinds, CancellationToken cancellationToken)
+    {
+        using var allocations = new AllocationProfiler();
+        using var storage = new StorageRequestCounter();
+        report.Line("Profile (one extra request of each kind, not timed):");
+        report.Line();
+        var rows = new List<IReadOnlyList<string>>();
+        foreach (var (name, run) in kinds.Take(3))
+        {
+            allocations.Clear();
+            var before = storage.Snapshot();
+            allocations.Enabled = storage.Enabled = true;
+            await run();
+            allocations.Enabled = storage.Enabled = false;
+            var requests = storage.Snapshot().Select(p => (p.Key, Count: p.Value - before.GetValueOrDefault(p.Key))).Where(p => p.Count > 0);
+            rows.Add([
+                name,
+                string.Join(", ", requests.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key} ×{p.Count}")),
+                string.Join(", ", allocations.Top(4).Select(p => $"{p.Key} {Report.Mb(p.Value)}"))]);
+        }
+
+        report.Table(["kind", "storage requests (app and benchmark)", "largest allocations by type (sampled)"], rows);
     }
 
     private static async Task<string?> UploadAsync(BlobContainerClient container, byte[] image, CancellationToken cancellationToken)

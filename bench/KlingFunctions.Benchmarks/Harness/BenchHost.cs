@@ -63,6 +63,7 @@ internal sealed class BenchHost : IAsyncDisposable
             configure?.Invoke(builder);
         }, cancellationToken);
         await host.StartAsync(cancellationToken);
+        logs.ForgetProblems();
         return new BenchHost(host, azurite, logs, LoopbackClient(new Uri(url)));
     }
 

@@ -23,6 +23,13 @@ internal sealed class LogCapture(params string[] templates) : ILoggerProvider
     /// <summary>The first few warnings and errors, to print when something went wrong.</summary>
     public IEnumerable<string> FirstProblems => problems;
 
+    /// <summary>Forgets the warnings so far (the DevHost's start-up ones, e.g. that it uses the simulator).</summary>
+    public void ForgetProblems()
+    {
+        problems.Clear();
+        Interlocked.Exchange(ref problemCount, 0);
+    }
+
     public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
 
     public void Dispose()

@@ -13,7 +13,7 @@ internal static class VideoJobs
 
     /// <summary>The JSON start request: the image as bare base64, as a caller without multipart would send it.</summary>
     public static byte[] JsonBody(byte[] image, string prompt)
-        => JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, string> { ["image"] = Convert.ToBase64String(image), ["prompt"] = prompt });
+        => JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, string> { ["image"] = Convert.ToBase64String(image), ["prompt"] = prompt, ["duration"] = "5" });
 
     public static HttpRequestMessage JsonRequest(byte[] body) => new(HttpMethod.Post, Path)
     {
@@ -25,7 +25,7 @@ internal static class VideoJobs
         var file = new ByteArrayContent(image) { Headers = { ContentType = new MediaTypeHeaderValue("image/png") } };
         return new HttpRequestMessage(HttpMethod.Post, Path)
         {
-            Content = new MultipartFormDataContent { { new StringContent(prompt), "prompt" }, { file, "image", "image.png" } },
+            Content = new MultipartFormDataContent { { new StringContent(prompt), "prompt" }, { new StringContent("5"), "duration" }, { file, "image", "image.png" } },
         };
     }
 
