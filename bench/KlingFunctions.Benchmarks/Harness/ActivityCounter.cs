@@ -1,15 +1,21 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using KlingFunctions.Workflow.Activities;
 
 namespace KlingFunctions.Benchmarks.Harness;
 
 /// <summary>
-/// Counts activity executions by name: wraps every registered <see cref="IWorkflowActivity"/> when the DevHost's
+/// Counts and times activity executions by name: wraps every registered <see cref="IWorkflowActivity"/> when the DevHost's
 /// service provider is built (after the app has registered its own), without changing the app.
 /// </summary>
 internal sealed class ActivityCounter : IServiceProviderFactory<IServiceCollection>
 {
     private readonly ConcurrentDictionary<string, int> counts = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, ConcurrentQueue<double>> durations = new(StringComparer.Ordinal);
+
+    /// <summary>Every execution's duration in milliseconds, by activity name.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyCollection<double>> Durations()
+        => durations.ToDictionary(p => p.Key, p => (IReadOnlyCollection<double>)[.. p.Value], StringComparer.Ordinal);
 
     public IReadOnlyDictionary<string, int> Snapshot() => new Dictionary<string, int>(counts, StringComparer.Ordinal);
 
@@ -41,10 +47,18 @@ internal sealed class ActivityCounter : IServiceProviderFactory<IServiceCollecti
 
         public Type InputType => inner.InputType;
 
-        public Task<object?> RunAsync(object input, CancellationToken cancellationToken)
+        public async Task<object?> RunAsync(object input, CancellationToken cancellationToken)
         {
             counter.counts.AddOrUpdate(Name, 1, static (_, count) => count + 1);
-            return inner.RunAsync(input, cancellationToken);
+            var started = Stopwatch.GetTimestamp();
+            try
+            {
+                return await inner.RunAsync(input, cancellationToken);
+            }
+            finally
+            {
+                counter.durations.GetOrAdd(Name, _ => new ConcurrentQueue<double>()).Enqueue(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            }
         }
     }
 }
