@@ -66,7 +66,8 @@ internal static class CostBenchmark
     private static List<string> Row(TimeSpan generation, string path, int polls, int webhooks)
     {
         var activities = 3 + polls;
-        var timers = polls + (webhooks > 0 ? 0 : 0);
+        // One timer fires before each poll; a webhook cancels the pending timer instead.
+        var timers = polls;
         var episodes = 1 + activities + timers + webhooks;
         var transactions = TransactionsPerStart + (TransactionsPerActivity * activities) + (TransactionsPerTimerOrEvent * (timers + webhooks));
         return [
