@@ -48,7 +48,7 @@ public class SignatureBenchmarks
     {
         var config = ManualConfig.CreateMinimumViable()
             .AddJob(Job.ShortRun.WithToolchain(InProcessEmitToolchain.Instance))
-            .WithArtifactsPath(Path.Combine("bench", "results", "micro"))
+            .WithArtifactsPath(Path.Combine(Harness.Report.ResultsDirectory(), "micro"))
             .WithOptions(ConfigOptions.DisableLogFile);
         BenchmarkRunner.Run<SignatureBenchmarks>(config);
         return Task.CompletedTask;

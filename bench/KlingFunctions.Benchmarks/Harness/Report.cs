@@ -7,7 +7,7 @@ namespace KlingFunctions.Benchmarks.Harness;
 
 /// <summary>
 /// A benchmark's results as Markdown: printed as they come and saved to <c>bench/results/{name}.md</c>
-/// (relative to the working directory), so a run can be pasted into BENCHMARKS.md as it is.
+/// (in the checkout the program runs in), so a run can be pasted into BENCHMARKS.md as it is.
 /// </summary>
 internal sealed class Report(string name)
 {
@@ -37,10 +37,24 @@ internal sealed class Report(string name)
 
     public async Task SaveAsync()
     {
-        var directory = Path.Combine("bench", "results");
+        var directory = ResultsDirectory();
         Directory.CreateDirectory(directory);
         var header = $"<!-- {name}: {DateTimeOffset.UtcNow:u}, {Machine()} -->{Environment.NewLine}";
         await File.WriteAllTextAsync(Path.Combine(directory, name + ".md"), header + text);
+    }
+
+    /// <summary><c>bench/results</c> of the checkout (dotnet run may start the program in the project's folder).</summary>
+    public static string ResultsDirectory()
+    {
+        for (var directory = new DirectoryInfo(Directory.GetCurrentDirectory()); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "KlingFunctions.sln")))
+            {
+                return Path.Combine(directory.FullName, "bench", "results");
+            }
+        }
+
+        return Path.Combine("bench", "results");
     }
 
     public static string Machine() => string.Create(
