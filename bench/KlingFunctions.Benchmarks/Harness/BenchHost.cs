@@ -1,0 +1,90 @@
+using System.Globalization;
+using System.Net;
+using KlingFunctions.DevHost;
+using KlingFunctions.DevHost.Azurite;
+using KlingFunctions.FreepikSimulator;
+
+namespace KlingFunctions.Benchmarks.Harness;
+
+/// <summary>
+/// The DevHost started in this process on 127.0.0.1 and a free port, with the embedded Freepik simulator and
+/// Azurite (the one on port 10000, else a private in-memory one). Logging goes to a <see cref="LogCapture"/> only.
+/// </summary>
+internal sealed class BenchHost : IAsyncDisposable
+{
+    private readonly AzuriteProcess azurite;
+
+    private BenchHost(DevHostApplication host, AzuriteProcess azurite, LogCapture logs, HttpClient client)
+    {
+        Host = host;
+        this.azurite = azurite;
+        Logs = logs;
+        Client = client;
+    }
+
+    public DevHostApplication Host { get; }
+
+    public FreepikSimulation Simulator => Host.Simulator ?? throw new InvalidOperationException("The DevHost runs without its simulator.");
+
+    public LogCapture Logs { get; }
+
+    /// <summary>A client for the DevHost on loopback, with as many connections as callers.</summary>
+    public HttpClient Client { get; }
+
+    public string StorageConnectionString => azurite.ConnectionString;
+
+    public Uri BaseAddress => Client.BaseAddress!;
+
+    /// <param name="settings">Configuration on top of the DevHost's defaults.</param>
+    /// <param name="capturedCategories">Logger categories whose information events <paramref name="logs"/> may keep.</param>
+    public static async Task<BenchHost> StartAsync(
+        IReadOnlyDictionary<string, string?> settings, LogCapture logs, IEnumerable<string> capturedCategories, Action<WebApplicationBuilder>? configure, CancellationToken cancellationToken)
+    {
+        var azurite = await AzuriteProcess.UseOrStartAsync(cancellationToken);
+        var url = string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{AzuriteProcess.FreePort()}");
+        var configuration = new Dictionary<string, string?>(settings, StringComparer.OrdinalIgnoreCase)
+        {
+            ["DevHost:Url"] = url,
+            ["DevHost:Simulator"] = "true",
+            ["Storage:ConnectionString"] = azurite.ConnectionString,
+        };
+
+        var host = await DevHostApplication.CreateAsync([], builder =>
+        {
+            builder.Configuration.AddInMemoryCollection(configuration);
+            builder.Logging.ClearProviders();
+            builder.Logging.AddProvider(logs);
+            builder.Logging.SetMinimumLevel(LogLevel.Warning);
+            foreach (var category in capturedCategories)
+            {
+                builder.Logging.AddFilter(category, LogLevel.Information);
+            }
+
+            configure?.Invoke(builder);
+        }, cancellationToken);
+        await host.StartAsync(cancellationToken);
+        logs.ForgetProblems();
+        return new BenchHost(host, azurite, logs, LoopbackClient(new Uri(url)));
+    }
+
+    /// <summary>A client for loopback load: no proxy, no connection limit, connections kept for the whole run.</summary>
+    public static HttpClient LoopbackClient(Uri baseAddress) => new(new SocketsHttpHandler
+    {
+        UseProxy = false,
+        AllowAutoRedirect = false,
+        PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
+        MaxConnectionsPerServer = int.MaxValue,
+        AutomaticDecompression = DecompressionMethods.None,
+    })
+    {
+        BaseAddress = baseAddress,
+        Timeout = TimeSpan.FromMinutes(2),
+    };
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        await Host.DisposeAsync();
+        await azurite.DisposeAsync();
+    }
+}

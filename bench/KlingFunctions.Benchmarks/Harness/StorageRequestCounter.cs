@@ -1,0 +1,40 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Tracing;
+
+namespace KlingFunctions.Benchmarks.Harness;
+
+/// <summary>
+/// Counts the storage requests the Azure SDK sends from this process (the <c>Azure-Core</c> event source's
+/// <c>Request</c> event, one per HTTP attempt, retries included), by method and <c>comp</c> operation.
+/// </summary>
+internal sealed class StorageRequestCounter : EventListener
+{
+    private readonly ConcurrentDictionary<string, int> counts = new(StringComparer.Ordinal);
+
+    public bool Enabled { get; set; }
+
+    public IReadOnlyDictionary<string, int> Snapshot() => new Dictionary<string, int>(counts, StringComparer.Ordinal);
+
+    protected override void OnEventSourceCreated(EventSource eventSource)
+    {
+        if (eventSource.Name == "Azure-Core")
+        {
+            EnableEvents(eventSource, EventLevel.Informational);
+        }
+    }
+
+    protected override void OnEventWritten(EventWrittenEventArgs eventData)
+    {
+        if (!Enabled || eventData.EventName != "Request" || eventData.Payload is not { Count: >= 3 } payload)
+        {
+            return;
+        }
+
+        var method = payload[1]?.ToString() ?? "?";
+        var uri = payload[2]?.ToString() ?? "";
+        var comp = uri.Split('?', 2) is [_, var query]
+            ? query.Split('&').FirstOrDefault(p => p.StartsWith("comp=", StringComparison.Ordinal))
+            : null;
+        counts.AddOrUpdate(comp is null ? method : $"{method} {comp}", 1, static (_, count) => count + 1);
+    }
+}
