@@ -45,7 +45,7 @@ public sealed class VideoJobStarter(
         if (key.Length > 0 && await jobs.GetAsync(jobId, cancellationToken) is { } existing)
         {
             logger.LogInformation("Idempotency key matched job {JobId}; nothing new was started", jobId);
-            return await AcceptedAsync(existing, jobs, request, cancellationToken);
+            return await AcceptedAsync(existing, jobs, cancellationToken);
         }
 
         var stored = await StoreInputsAsync(jobId, incoming, cancellationToken);
@@ -76,13 +76,13 @@ public sealed class VideoJobStarter(
 
         var snapshot = await jobs.GetAsync(jobId, cancellationToken)
             ?? new VideoJobSnapshot(jobId, JobRuntimeStatus.Pending, input.CreatedAt, input.CreatedAt, null, null, null);
-        return await AcceptedAsync(snapshot, jobs, request, cancellationToken);
+        return await AcceptedAsync(snapshot, jobs, cancellationToken);
     }
 
-    private async Task<IResult> AcceptedAsync(VideoJobSnapshot snapshot, IVideoJobClient jobs, HttpRequest request, CancellationToken cancellationToken)
+    private async Task<IResult> AcceptedAsync(VideoJobSnapshot snapshot, IVideoJobClient jobs, CancellationToken cancellationToken)
     {
         var view = await views.CreateAsync(snapshot, cancellationToken);
-        return new JobAccepted(view with { Management = jobs.ManagementUrls(snapshot.JobId, request) });
+        return new JobAccepted(view with { Management = jobs.ManagementUrls(snapshot.JobId) });
     }
 
     private async Task<(StagingRequest Inputs, List<StagingError> Errors)> StoreInputsAsync(string jobId, IncomingVideoRequest incoming, CancellationToken cancellationToken)

@@ -1,5 +1,3 @@
-using Microsoft.AspNetCore.Http;
-
 namespace KlingFunctions.Workflow;
 
 /// <summary>
@@ -20,7 +18,7 @@ public interface IVideoJobClient
     Task TerminateAsync(string jobId, string reason, CancellationToken cancellationToken);
 
     /// <summary>The host's own management URLs for the job (Durable's status/terminate/raise-event), when it has any.</summary>
-    IReadOnlyDictionary<string, string>? ManagementUrls(string jobId, HttpRequest request);
+    IReadOnlyDictionary<string, string>? ManagementUrls(string jobId);
 }
 
 public enum RaiseEventOutcome

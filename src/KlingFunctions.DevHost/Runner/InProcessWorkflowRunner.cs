@@ -80,7 +80,7 @@ public sealed class InProcessWorkflowRunner(
     }
 
     /// <summary>The DevHost has no management API beyond the job endpoints.</summary>
-    public IReadOnlyDictionary<string, string>? ManagementUrls(string jobId, HttpRequest request) => null;
+    public IReadOnlyDictionary<string, string>? ManagementUrls(string jobId) => null;
 
     /// <summary>Waits for every running job to finish: lets tests and benchmarks assert that nothing is left running.</summary>
     public Task WhenIdleAsync() => Task.WhenAll(runs.Values);

@@ -1,7 +1,7 @@
 using DurableTask.Core.Exceptions;
 using Grpc.Core;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 
 namespace KlingFunctions.Workflow;
@@ -23,11 +23,13 @@ internal sealed class DurableVideoJobClient(DurableTaskClient client) : IVideoJo
                 VideoOrchestrator.Name, input, new StartOrchestrationOptions(InstanceId: jobId), cancellationToken);
             return true;
         }
-        catch (OrchestrationAlreadyExistsException)
+        catch (Exception exception) when (exception is OrchestrationAlreadyExistsException
+            || exception is RpcException { StatusCode: StatusCode.AlreadyExists })
         {
             // Two starts with one key raced past the check. host.json's overridableExistingInstanceStates
             // (NonRunningStates) makes the host refuse the second while the first is pending or running.
-            // StartOrchestrationOptions.DedupeStatuses is not used: the Functions host ignores it.
+            // StartOrchestrationOptions.DedupeStatuses is not used: the Functions host ignores it. Client versions
+            // before durabletask-dotnet 1.22 pass the host's AlreadyExists through as a bare RpcException.
             return false;
         }
     }
@@ -91,7 +93,7 @@ internal sealed class DurableVideoJobClient(DurableTaskClient client) : IVideoJo
     /// [DurableClient] binding, which knows the app's public base URL and the durabletask extension's key; the request
     /// is not needed for that. A client that does not come from the binding has no base URL: then there are none.
     /// </summary>
-    public IReadOnlyDictionary<string, string>? ManagementUrls(string jobId, HttpRequest request)
+    public IReadOnlyDictionary<string, string>? ManagementUrls(string jobId)
     {
         HttpManagementPayload payload;
         try

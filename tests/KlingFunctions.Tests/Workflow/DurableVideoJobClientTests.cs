@@ -2,7 +2,6 @@ using DurableTask.Core.Exceptions;
 using Grpc.Core;
 using KlingFunctions.Staging;
 using KlingFunctions.Workflow;
-using Microsoft.AspNetCore.Http;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Microsoft.DurableTask.Converters;
@@ -77,6 +76,20 @@ public class DurableVideoJobClientTests
         // Arrange
         durable.Setup(client => client.ScheduleNewOrchestrationInstanceAsync(It.IsAny<TaskName>(), It.IsAny<object?>(), It.IsAny<StartOrchestrationOptions?>(), It.IsAny<CancellationToken>()))
             .ThrowsAsync(new OrchestrationAlreadyExistsException($"An Orchestration instance with the ID {JobId} already exists."));
+
+        // Act
+        var started = await Jobs.StartAsync(JobId, Input, CancellationToken.None);
+
+        // Assert
+        Assert.False(started);
+    }
+
+    [Fact]
+    public async Task StartAsync_returns_false_when_an_older_client_reports_the_race_as_a_bare_AlreadyExists()
+    {
+        // Arrange
+        durable.Setup(client => client.ScheduleNewOrchestrationInstanceAsync(It.IsAny<TaskName>(), It.IsAny<object?>(), It.IsAny<StartOrchestrationOptions?>(), It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new RpcException(new Status(StatusCode.AlreadyExists, $"An Orchestration instance with the ID {JobId} already exists.")));
 
         // Act
         var started = await Jobs.StartAsync(JobId, Input, CancellationToken.None);
@@ -241,7 +254,7 @@ public class DurableVideoJobClientTests
     [Fact]
     public void ManagementUrls_are_null_for_a_client_that_did_not_come_from_the_binding()
     {
-        Assert.Null(Jobs.ManagementUrls(JobId, new DefaultHttpContext().Request));
+        Assert.Null(Jobs.ManagementUrls(JobId));
     }
 
     private void SetupInstance(
