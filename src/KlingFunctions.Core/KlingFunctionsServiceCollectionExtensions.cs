@@ -19,8 +19,8 @@ public static class KlingFunctionsServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddFreepikClient();
         services.AddWebhookToken();
-        services.AddBlobStorage();
         services.AddStaging();
+        services.AddSingleton<SubmitLedger>();
 
         services.AddOptions<WorkflowOptions>().Bind(configuration.GetSection(WorkflowOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<ApiOptions>().Bind(configuration.GetSection(ApiOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
@@ -41,10 +41,11 @@ public static class KlingFunctionsServiceCollectionExtensions
         return services;
     }
 
+    /// <summary>Transient, like the typed HttpClients they hold, so that their handlers are rotated.</summary>
     private static void AddActivity<TActivity>(IServiceCollection services)
         where TActivity : class, IWorkflowActivity
     {
-        services.AddSingleton<TActivity>();
-        services.AddSingleton<IWorkflowActivity>(provider => provider.GetRequiredService<TActivity>());
+        services.AddTransient<TActivity>();
+        services.AddTransient<IWorkflowActivity>(provider => provider.GetRequiredService<TActivity>());
     }
 }

@@ -2,6 +2,8 @@ using KlingFunctions.DevHost.Azurite;
 using KlingFunctions.DevHost.Runner;
 using KlingFunctions.FreepikSimulator;
 using KlingFunctions.Http;
+using KlingFunctions.Storage;
+using Microsoft.Extensions.Options;
 
 namespace KlingFunctions.DevHost;
 
@@ -59,8 +61,10 @@ public sealed class DevHostApplication : IAsyncDisposable
             configuration["Freepik:WebhookSecret"] = simulator.WebhookSecret;
             configuration["Webhooks:PublicBaseUrl"] ??= settings.Url;
 
-            // The simulator serves its videos from this machine; real callers' URLs stay guarded.
-            configuration["Storage:AllowPrivateNetworkSources"] = "true";
+            // The simulator serves its videos from this host: that one endpoint is allowed, callers' URLs stay guarded.
+            builder.Services.AddSingleton(provider => new SourceAddressPolicy(
+                provider.GetRequiredService<IOptions<StorageOptions>>().Value.AllowPrivateNetworkSources,
+                settings.OwnEndpoints()));
             builder.Services.AddFreepikSimulator(options => options.PublicBaseUrl = settings.Url + SimulatorPrefix);
         }
 

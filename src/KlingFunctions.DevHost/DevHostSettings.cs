@@ -1,3 +1,5 @@
+using System.Net;
+
 namespace KlingFunctions.DevHost;
 
 /// <summary>What the DevHost decides at start-up from configuration (section <c>DevHost</c> and the app's own).</summary>
@@ -17,5 +19,13 @@ public sealed record DevHostSettings(string Url, bool UsesSimulator, bool HasSto
             || !string.IsNullOrWhiteSpace(configuration["Storage:ServiceUri"])
             || !string.IsNullOrWhiteSpace(configuration["AzureWebJobsStorage"]);
         return new DevHostSettings(url, usesSimulator, hasStorage, configuration.GetValue("DevHost:AzuritePort", Azurite.AzuriteProcess.DefaultPort));
+    }
+
+    /// <summary>The addresses this host listens on, as the outbound address guard sees them.</summary>
+    public HashSet<IPEndPoint> OwnEndpoints()
+    {
+        var uri = new Uri(Url);
+        IPAddress[] addresses = IPAddress.TryParse(uri.IdnHost, out var literal) ? [literal] : [IPAddress.Loopback, IPAddress.IPv6Loopback];
+        return [.. addresses.Select(address => new IPEndPoint(address, uri.Port))];
     }
 }

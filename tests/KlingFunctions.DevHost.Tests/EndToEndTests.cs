@@ -28,7 +28,8 @@ public sealed class EndToEndTests(AzuriteFixture azurite)
     [Fact]
     public async Task A_job_completes_from_the_webhooks_without_a_single_poll_and_keeps_a_copy_of_the_video()
     {
-        await using var host = await TestDevHost.StartAsync(azurite);
+        // The first poll would come 40 s after the create (webhooks make polls four times sparser).
+        await using var host = await TestDevHost.StartAsync(azurite, new Dictionary<string, string?> { ["Workflow:FirstPoll"] = "00:00:10", ["Workflow:MaxPollInterval"] = "00:00:10" });
 
         var id = await host.StartAsync("a cat surfing");
         var view = await host.WaitUntilFinishedAsync(id);
@@ -97,7 +98,7 @@ public sealed class EndToEndTests(AzuriteFixture azurite)
     public async Task A_forged_webhook_is_refused_and_changes_nothing()
     {
         await using var host = await TestDevHost.StartAsync(azurite);
-        host.Simulator.Script("slow", new TaskScript { InProgressAfter = TimeSpan.FromMilliseconds(100), CompletedAfter = TimeSpan.FromSeconds(3) });
+        host.Simulator.Script("slow", new TaskScript { InProgressAfter = TimeSpan.FromMilliseconds(100), CompletedAfter = TimeSpan.FromSeconds(6) });
         var id = await host.StartAsync("slow video");
         await TestDevHost.EventuallyAsync(() => host.Simulator.Tasks.Count == 1);
         var taskId = host.Simulator.Tasks[0].TaskId;
@@ -193,7 +194,7 @@ public sealed class EndToEndTests(AzuriteFixture azurite)
         host.Simulator.Script("sluggish", new TaskScript { CreateFaults = [ResponseFault.Slow(TimeSpan.FromSeconds(3))] });
 
         var view = await host.WaitUntilFinishedAsync(await host.StartAsync("sluggish create"));
-        await Task.Delay(TimeSpan.FromSeconds(2));
+        await host.Host.Runner.WhenIdleAsync();
 
         Assert.Equal("SubmitOutcomeUnknown", view.GetProperty("error").GetProperty("code").GetString());
         Assert.Equal(1, host.Simulator.Calls.CreateAttempts);
@@ -316,6 +317,7 @@ public sealed class EndToEndTests(AzuriteFixture azurite)
     public async Task The_callback_url_receives_the_final_job_view_once()
     {
         var received = new List<JsonElement>();
+        var answer = new TaskCompletionSource();
         await using var receiver = await LocalWebServer.StartAsync(app => app.MapPost("/done", async (HttpRequest request) =>
         {
             var view = await request.ReadFromJsonAsync<JsonElement>();
@@ -324,19 +326,38 @@ public sealed class EndToEndTests(AzuriteFixture azurite)
                 received.Add(view);
             }
 
+            await answer.Task;
             return Results.Ok();
         }));
-        await using var host = await TestDevHost.StartAsync(azurite);
+
+        // The receiver is on this machine: private addresses are allowed for this test only.
+        await using var host = await TestDevHost.StartAsync(azurite, new Dictionary<string, string?> { ["Storage:AllowPrivateNetworkSources"] = "true" });
 
         var id = await host.StartAsync("with callback", new Dictionary<string, object?> { ["callback_url"] = receiver.Url("/done").AbsoluteUri });
-        await host.WaitUntilFinishedAsync(id);
         await TestDevHost.EventuallyAsync(() => { lock (received) { return received.Count > 0; } });
+        var whileCallingBack = await host.GetAsync(id);
+        answer.SetResult();
         await host.Host.Runner.WhenIdleAsync();
+
+        Assert.Equal("Completed", whileCallingBack.GetProperty("status").GetString());
 
         var view = Assert.Single(received);
         Assert.Equal(id, view.GetProperty("id").GetString());
         Assert.Equal("Completed", view.GetProperty("status").GetString());
         Assert.Equal($"{id}.mp4", view.GetProperty("video").GetProperty("blob").GetString());
+    }
+
+    [Fact]
+    public async Task A_callback_to_a_private_address_is_refused_before_the_job_starts()
+    {
+        await using var host = await TestDevHost.StartAsync(azurite);
+
+        using var response = await host.PostAsync(new Dictionary<string, object?>(TestDevHost.Request("private callback")) { ["callback_url"] = "http://127.0.0.1:9/done" });
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.True(problem.GetProperty("errors").TryGetProperty("callback_url", out _));
+        Assert.Equal(0, host.Simulator.Calls.CreateAttempts);
     }
 
     private static ByteArrayContent Signed(TestDevHost host, string json)

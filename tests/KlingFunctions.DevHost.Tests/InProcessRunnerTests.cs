@@ -65,12 +65,23 @@ public sealed class InProcessRunnerTests
 
         var call = context.CallActivityAsync<string>(flaky.Name, "input", new ActivityRetry(3, TimeSpan.FromSeconds(10), 2, TimeSpan.FromMinutes(1)));
         await WaitForAsync(() => flaky.Calls == 1);
-        time.Advance(TimeSpan.FromSeconds(10));
-        await WaitForAsync(() => flaky.Calls == 2);
-        time.Advance(TimeSpan.FromSeconds(20));
+        time.Advance(TimeSpan.FromSeconds(9));
+        await Task.Delay(50);
+        var beforeBackoff = flaky.Calls;
 
-        Assert.Equal("input done", await call);
+        // Step the clock until the retries are done; each step lets the next backoff timer register first.
+        var waited = TimeSpan.FromSeconds(9);
+        while (!call.IsCompleted && waited < TimeSpan.FromMinutes(2))
+        {
+            time.Advance(TimeSpan.FromSeconds(1));
+            waited += TimeSpan.FromSeconds(1);
+            await Task.Delay(5);
+        }
+
+        Assert.Equal(1, beforeBackoff);
+        Assert.Equal("input done", await call.WaitAsync(TimeSpan.FromSeconds(10)));
         Assert.Equal(3, flaky.Calls);
+        Assert.True(waited >= TimeSpan.FromSeconds(30), $"the retries came after {waited}, before their 10 s + 20 s backoff");
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using KlingFunctions.Requests;
+using KlingFunctions.Storage;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
@@ -35,7 +36,8 @@ public sealed class IncomingVideoRequestReader(IOptions<ApiOptions> options)
         {
             if (request.HasJsonContentType())
             {
-                var read = await VideoRequestReader.ReadAsync(request.Body, cancellationToken);
+                // Hosts differ in their own body limits (the Functions host allows 100 MB): enforce ours here.
+                var read = await VideoRequestReader.ReadAsync(new LimitedReadStream(request.Body, limit), cancellationToken);
                 return read.Request is { } json
                     ? new IncomingRead(new IncomingVideoRequest(json, new Dictionary<string, IFormFile>()), null)
                     : new IncomingRead(null, Problems.Validation(read.Errors));
@@ -43,11 +45,12 @@ public sealed class IncomingVideoRequestReader(IOptions<ApiOptions> options)
 
             if (request.HasFormContentType)
             {
-                var form = await request.ReadFormAsync(new FormOptions { MultipartBodyLengthLimit = limit }, cancellationToken);
+                var form = await request.ReadFormAsync(new FormOptions { MultipartBodyLengthLimit = limit, ValueLengthLimit = (int)Math.Min(limit, int.MaxValue) }, cancellationToken);
                 return FromForm(form);
             }
         }
-        catch (BadHttpRequestException exception) when (exception.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        catch (Exception exception) when (exception is ContentTooLargeException
+            || exception is BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge })
         {
             return new IncomingRead(null, Problems.TooLarge(limit));
         }

@@ -10,7 +10,8 @@ public sealed class JobViewFactory(BlobReadUrls readUrls)
     {
         var result = snapshot.RuntimeStatus switch
         {
-            JobRuntimeStatus.Pending or JobRuntimeStatus.Running => null,
+            // The outcome is known before the orchestration ends (it may still be delivering the callback).
+            JobRuntimeStatus.Pending or JobRuntimeStatus.Running => snapshot.Progress?.Result,
             JobRuntimeStatus.Completed => snapshot.Result ?? new VideoJobResult { Status = JobStatus.Completed },
             JobRuntimeStatus.Terminated => new VideoJobResult
             {

@@ -16,7 +16,7 @@ public static class Problems
         => Problem(StatusCodes.Status409Conflict, "The job has already finished.", $"Job '{id}' is {status} and cannot be canceled.");
 
     public static IResult TooLarge(long limit)
-        => Problem(StatusCodes.Status413PayloadTooLarge, "The request is too large.", $"Requests are limited to {limit} bytes (Http:MaxRequestBytes); pass large images as an https URL.");
+        => Problem(StatusCodes.Status413PayloadTooLarge, "The request is too large.", $"Requests are limited to {limit} bytes (Api:MaxRequestBytes); pass large images as an https URL.");
 
     public static IResult UnsupportedMediaType(string? contentType)
         => Problem(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type.", $"Send application/json or multipart/form-data, not '{Clip(contentType ?? "none")}'.");

@@ -27,15 +27,21 @@ public sealed class VideoApi(VideoJobStarter starter, JobViewFactory views, Free
             return Problems.JobNotFound(id);
         }
 
-        if (snapshot.RuntimeStatus is not (JobRuntimeStatus.Pending or JobRuntimeStatus.Running))
+        var view = await views.CreateAsync(snapshot, cancellationToken);
+        if (view.Status is not (JobStatus.Pending or JobStatus.Running))
         {
-            var view = await views.CreateAsync(snapshot, cancellationToken);
             return Problems.AlreadyFinished(id, view.Status.ToString());
         }
 
         // Freepik has no cancel call: a task already submitted still finishes (and is paid); we stop waiting for it.
         await jobs.TerminateAsync(id, "Canceled by the caller.", cancellationToken);
-        return new JobAccepted(await views.CreateAsync(await jobs.GetAsync(id, cancellationToken) ?? snapshot, cancellationToken));
+
+        // Durable terminates asynchronously, so the job may still read Running; but if it finished between the
+        // read and the terminate, it was not canceled.
+        view = await views.CreateAsync(await jobs.GetAsync(id, cancellationToken) ?? snapshot, cancellationToken);
+        return view.Status is JobStatus.Canceled or JobStatus.Pending or JobStatus.Running
+            ? new JobAccepted(view)
+            : Problems.AlreadyFinished(id, view.Status.ToString());
     }
 
     /// <summary><c>POST /api/webhooks/freepik/{id}?token=…</c>: 202; 401; 404; 400.</summary>

@@ -1,5 +1,6 @@
 using KlingFunctions.Requests;
 using KlingFunctions.Staging;
+using KlingFunctions.Storage;
 using KlingFunctions.Webhooks;
 using KlingFunctions.Workflow;
 using Microsoft.AspNetCore.Http;
@@ -18,6 +19,7 @@ public sealed class VideoJobStarter(
     JobViewFactory views,
     IOptions<WorkflowOptions> workflow,
     IOptions<WebhookOptions> webhooks,
+    SourceAddressPolicy addresses,
     TimeProvider time,
     ILogger<VideoJobStarter> logger)
 {
@@ -41,6 +43,15 @@ public sealed class VideoJobStarter(
             return Problems.Validation(errors.Errors);
         }
 
+        // A callback we would refuse to call must be refused now, not dropped when the video is done.
+        if (incoming.Request.CallbackUrl is { } callback && !addresses.AllowsUrl(new Uri(callback)))
+        {
+            return Problems.Validation(new Dictionary<string, string[]>
+            {
+                ["callback_url"] = ["callback_url points to a loopback, private or link-local address, which this service does not call."],
+            });
+        }
+
         var jobId = key.Length > 0 ? JobIds.FromIdempotencyKey(key) : JobIds.New();
         if (key.Length > 0 && await jobs.GetAsync(jobId, cancellationToken) is { } existing)
         {
@@ -48,7 +59,9 @@ public sealed class VideoJobStarter(
             return await AcceptedAsync(existing, jobs, cancellationToken);
         }
 
-        var stored = await StoreInputsAsync(jobId, incoming, cancellationToken);
+        // With a key, concurrent requests share the job id: each stores under a name of its own, so the loser of
+        // the race below cannot overwrite the images of the job that won.
+        var stored = await StoreInputsAsync(jobId, key.Length > 0 ? $"{jobId}-{JobIds.New()[..8]}" : jobId, incoming, cancellationToken);
         if (stored.Errors.Count > 0)
         {
             return Problems.Validation(stored.Errors.GroupBy(e => e.Field).ToDictionary(g => g.Key, g => g.Select(e => e.Message).ToArray()));
@@ -85,7 +98,7 @@ public sealed class VideoJobStarter(
         return new JobAccepted(view with { Management = jobs.ManagementUrls(snapshot.JobId) });
     }
 
-    private async Task<(StagingRequest Inputs, List<StagingError> Errors)> StoreInputsAsync(string jobId, IncomingVideoRequest incoming, CancellationToken cancellationToken)
+    private async Task<(StagingRequest Inputs, List<StagingError> Errors)> StoreInputsAsync(string jobId, string owner, IncomingVideoRequest incoming, CancellationToken cancellationToken)
     {
         var errors = new List<StagingError>();
         async Task<InputReference?> StoreAsync(string field, string? value)
@@ -94,11 +107,11 @@ public sealed class VideoJobStarter(
             if (incoming.Files.TryGetValue(field, out var file))
             {
                 await using var content = file.OpenReadStream();
-                stored = await store.StoreUploadAsync(jobId, field, content, cancellationToken);
+                stored = await store.StoreUploadAsync(owner, field, content, cancellationToken);
             }
             else if (value is not null && ImageSource.TryParse(value, out var source, out _))
             {
-                stored = await store.StoreAsync(jobId, field, source!, cancellationToken);
+                stored = await store.StoreAsync(owner, field, source!, cancellationToken);
             }
             else
             {

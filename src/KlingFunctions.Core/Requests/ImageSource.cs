@@ -6,23 +6,17 @@ namespace KlingFunctions.Requests;
 /// </summary>
 public sealed record ImageSource
 {
-    private ImageSource(Uri? url, string? base64, string? declaredMediaType)
+    private ImageSource(Uri? url, string? base64)
     {
         Url = url;
         Base64 = base64;
-        DeclaredMediaType = declaredMediaType;
     }
 
-    /// <summary>Set when the caller gave a URL (https, or http when the caller allowed it).</summary>
+    /// <summary>Set when the caller gave an https URL.</summary>
     public Uri? Url { get; }
 
     /// <summary>The base64 payload without any data-URL prefix, when the caller gave bytes.</summary>
     public string? Base64 { get; }
-
-    /// <summary>The media type a data URL claimed; informative only, staging trusts the bytes.</summary>
-    public string? DeclaredMediaType { get; }
-
-    public bool IsUrl => Url is not null;
 
     /// <summary>The exact number of bytes the base64 payload decodes to (0 for URLs).</summary>
     public long DecodedLength
@@ -63,8 +57,8 @@ public sealed record ImageSource
                 return false;
             }
 
-            var mediaType = trimmed[5..(comma - ";base64".Length)];
-            return TryBase64(trimmed[(comma + 1)..], mediaType.Length == 0 ? null : mediaType, out source, out error);
+            // The declared media type is ignored: staging trusts the bytes, not what the caller says they are.
+            return TryBase64(trimmed[(comma + 1)..], out source, out error);
         }
 
         if (trimmed.Contains("://", StringComparison.Ordinal))
@@ -81,20 +75,14 @@ public sealed record ImageSource
                 return false;
             }
 
-            source = new ImageSource(url, null, null);
+            source = new ImageSource(url, null);
             return true;
         }
 
-        return TryBase64(trimmed, null, out source, out error);
+        return TryBase64(trimmed, out source, out error);
     }
 
-    /// <summary>Decodes the base64 payload.</summary>
-    public byte[] DecodeBytes()
-        => Base64 is null
-            ? throw new InvalidOperationException("This image source is a URL, not bytes.")
-            : Convert.FromBase64String(Base64);
-
-    private static bool TryBase64(string payload, string? mediaType, out ImageSource? source, out string? error)
+    private static bool TryBase64(string payload, out ImageSource? source, out string? error)
     {
         source = null;
         error = null;
@@ -106,7 +94,7 @@ public sealed record ImageSource
             return false;
         }
 
-        source = new ImageSource(null, payload, mediaType);
+        source = new ImageSource(null, payload);
         return true;
     }
 }

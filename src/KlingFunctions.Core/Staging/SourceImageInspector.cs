@@ -1,4 +1,5 @@
 using System.Globalization;
+using KlingFunctions.Requests;
 
 namespace KlingFunctions.Staging;
 
@@ -15,7 +16,7 @@ public sealed record InspectedInput(string Field, string BlobName, long Bytes, I
 /// </summary>
 public static class SourceImageInspector
 {
-    public const long MaxImageBytes = 10 * 1024 * 1024;
+    public const long MaxImageBytes = VideoRequestValidator.MaxImageBytes;
     public const int MinSide = 300;
 
     /// <param name="image">Null when the image could not be stored; masks are then checked on their own.</param>

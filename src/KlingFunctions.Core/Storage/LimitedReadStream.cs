@@ -10,8 +10,6 @@ public sealed class LimitedReadStream(Stream inner, long limit) : Stream
     private byte[] peeked = [];
     private int peekedOffset;
 
-    public long Limit => limit;
-
     /// <summary>Bytes handed to the reader so far.</summary>
     public long BytesRead { get; private set; }
 

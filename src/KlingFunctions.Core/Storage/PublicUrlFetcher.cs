@@ -54,6 +54,11 @@ public sealed class PublicUrlFetcher(HttpClient http, SourceAddressPolicy policy
         {
             return Failed(url, $"could not be fetched ({exception.HttpRequestError}).");
         }
+        catch (IOException exception)
+        {
+            // The connection broke off while the body was being read.
+            return Failed(url, $"broke off while being read ({exception.GetType().Name}).");
+        }
     }
 
     private async Task<FetchOutcome> FetchFollowingRedirectsAsync(

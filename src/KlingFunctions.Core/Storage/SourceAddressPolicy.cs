@@ -20,8 +20,8 @@ public sealed class SourceAddressPolicy
     {
     }
 
-    /// <param name="allowedEndpoints">Exact non-public endpoints still allowed, e.g. one local test server.</param>
-    internal SourceAddressPolicy(bool allowPrivateNetworks, IReadOnlySet<IPEndPoint> allowedEndpoints)
+    /// <param name="allowedEndpoints">Exact non-public endpoints still allowed, e.g. the DevHost's own simulator.</param>
+    public SourceAddressPolicy(bool allowPrivateNetworks, IReadOnlySet<IPEndPoint> allowedEndpoints)
     {
         this.allowPrivateNetworks = allowPrivateNetworks;
         this.allowedEndpoints = allowedEndpoints;
@@ -38,8 +38,21 @@ public sealed class SourceAddressPolicy
             return true;
         }
 
-        return url.Scheme == Uri.UriSchemeHttp && url.IsLoopback
-            && (allowPrivateNetworks || (IPAddress.TryParse(url.Host, out var address) && allowedEndpoints.Contains(Normalize(new IPEndPoint(address, url.Port)))));
+        return url.Scheme == Uri.UriSchemeHttp && url.IsLoopback && AllowsLiteralHost(url);
+    }
+
+    /// <summary>
+    /// What can be told from the URL alone, for an answer at the HTTP edge: the scheme, and the address when the
+    /// host is an IP literal or <c>localhost</c>. Host names are checked again, after DNS, when connecting.
+    /// </summary>
+    public bool AllowsUrl(Uri url) => AllowsScheme(url) && AllowsLiteralHost(url);
+
+    private bool AllowsLiteralHost(Uri url)
+    {
+        IPAddress[] addresses = url.IsLoopback && !IPAddress.TryParse(url.IdnHost, out _)
+            ? [IPAddress.Loopback, IPAddress.IPv6Loopback]
+            : IPAddress.TryParse(url.IdnHost, out var literal) ? [literal] : [];
+        return addresses.Length == 0 || addresses.Any(address => Allows(new IPEndPoint(address, url.Port)));
     }
 
     /// <summary>
@@ -119,7 +132,7 @@ public sealed class SourceAddressPolicy
 
         if (length == 4)
         {
-            return IsPublicIPv4(bytes[0], bytes[1]);
+            return IsPublicIPv4(bytes[..4]);
         }
 
         if (IPAddress.IsLoopback(address) || address.Equals(IPAddress.IPv6Any) || address.IsIPv6LinkLocal
@@ -128,19 +141,28 @@ public sealed class SourceAddressPolicy
             return false; // ::1, ::, fe80::/10, fec0::/10, ff00::/8, fc00::/7 (unique local)
         }
 
-        // 64:ff9b::/96 (NAT64) reaches the IPv4 address in its last four bytes.
-        var nat64 = bytes[..12].SequenceEqual((ReadOnlySpan<byte>)[0x00, 0x64, 0xff, 0x9b, 0, 0, 0, 0, 0, 0, 0, 0]);
-        return !nat64 || IsPublicIPv4(bytes[12], bytes[13]);
+        // Addresses that carry an IPv4 address: 64:ff9b::/96 (NAT64) and ::/96 (IPv4-compatible) in their last
+        // four bytes, 2002::/16 (6to4) in bytes 2 to 5. They are as public as the IPv4 address they reach.
+        ReadOnlySpan<byte> nat64 = [0x00, 0x64, 0xff, 0x9b, 0, 0, 0, 0, 0, 0, 0, 0];
+        ReadOnlySpan<byte> compatible = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+        if (bytes[..12].SequenceEqual(nat64) || bytes[..12].SequenceEqual(compatible))
+        {
+            return IsPublicIPv4(bytes[12..16]);
+        }
+
+        return bytes[0] != 0x20 || bytes[1] != 0x02 || IsPublicIPv4(bytes[2..6]);
     }
 
-    private static bool IsPublicIPv4(byte first, byte second) => first switch
+    private static bool IsPublicIPv4(ReadOnlySpan<byte> ip) => ip[0] switch
     {
-        0 or 10 or 127 => false,                 // "this network", private, loopback
-        100 => (second & 0xC0) != 64,            // 100.64.0.0/10 carrier-grade NAT
-        169 => second != 254,                    // link-local, including the cloud metadata endpoint
-        172 => (second & 0xF0) != 16,            // 172.16.0.0/12
-        192 => second != 168,                    // 192.168.0.0/16
-        >= 224 => false,                         // multicast and reserved
+        0 or 10 or 127 => false,                           // "this network", private, loopback
+        100 => (ip[1] & 0xC0) != 64,                       // 100.64.0.0/10 carrier-grade NAT
+        169 => ip[1] != 254,                               // link-local, including the cloud metadata endpoint
+        172 => (ip[1] & 0xF0) != 16,                       // 172.16.0.0/12
+        192 => ip[1] != 168 && !(ip[1] == 0 && ip[2] == 0), // 192.168.0.0/16, 192.0.0.0/24 (IETF protocol assignments)
+        198 => (ip[1] & 0xFE) != 18,                       // 198.18.0.0/15 benchmarking
+        168 => !(ip[1] == 63 && ip[2] == 129 && ip[3] == 16), // Azure's platform endpoint (DNS, health, metadata)
+        >= 224 => false,                                   // multicast and reserved
         _ => true,
     };
 

@@ -9,8 +9,6 @@ namespace KlingFunctions.Workflow;
 /// </summary>
 public interface IWorkflowContext
 {
-    string InstanceId { get; }
-
     /// <summary>The orchestration's deterministic clock (never <c>DateTime.UtcNow</c>).</summary>
     DateTime CurrentUtcDateTime { get; }
 

@@ -13,9 +13,9 @@ public static class PollSchedule
     public static TimeSpan DelayBefore(int poll, WorkflowSettings settings)
     {
         var factor = settings.WebhooksEnabled ? WebhookSparsity : 1;
-        var first = settings.FirstPoll * factor;
-        var max = settings.MaxPollInterval * factor;
-        var delay = first * Math.Pow(2, Math.Min(poll, 30));
-        return delay < max ? delay : max;
+
+        // In seconds, so that a long FirstPoll doubled many times cannot overflow a TimeSpan.
+        var seconds = settings.FirstPoll.TotalSeconds * factor * Math.Pow(2, Math.Min(poll, 62));
+        return TimeSpan.FromSeconds(Math.Min(seconds, settings.MaxPollInterval.TotalSeconds * factor));
     }
 }

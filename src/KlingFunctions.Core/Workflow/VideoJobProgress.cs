@@ -38,6 +38,12 @@ public sealed record VideoJobProgress
     public int Webhooks { get; init; }
 
     public DateTime UpdatedAt { get; init; }
+
+    /// <summary>
+    /// The outcome, once decided: set before the callback is delivered, so that readers see the job finished while
+    /// the orchestration still retries a slow callback.
+    /// </summary>
+    public VideoJobResult? Result { get; init; }
 }
 
 /// <summary>An error code a pipeline can branch on, and a message a person can act on.</summary>

@@ -11,6 +11,12 @@ namespace KlingFunctions.Workflow;
 /// </summary>
 public sealed class VideoOrchestration
 {
+    /// <summary>How many status polls in a row must answer 404 before the task counts as lost.</summary>
+    public const int NotFoundPollsBeforeGivingUp = 3;
+
+    /// <summary>The wait between create attempts when Freepik sent no <c>Retry-After</c>.</summary>
+    private static readonly TimeSpan SubmitBackoff = TimeSpan.FromSeconds(10);
+
     private readonly IWorkflowContext context;
     private readonly VideoJobInput input;
     private readonly ILogger logger;
@@ -18,6 +24,7 @@ public sealed class VideoOrchestration
     private readonly HashSet<string> deliveries = new(StringComparer.Ordinal);
     private VideoJobProgress progress;
     private JobError? pollError;
+    private int notFoundInARow;
 
     private VideoOrchestration(IWorkflowContext context, VideoJobInput input)
     {
@@ -65,13 +72,13 @@ public sealed class VideoOrchestration
         var request = new SubmitRequest(input.JobId, staged, input.Parameters);
         for (var attempt = 1; ; attempt++)
         {
-            var result = await context.CallActivityAsync<FreepikResult>(WorkflowActivities.SubmitVideoTask, request);
+            var result = await context.CallActivityAsync<FreepikResult>(WorkflowActivities.SubmitVideoTask, request with { Attempt = attempt });
             if (result.Outcome != FreepikOutcome.Transient || attempt >= input.Settings.MaxSubmitAttempts)
             {
                 return result;
             }
 
-            var retryAt = context.CurrentUtcDateTime + (result.RetryAfter ?? ActivityRetry.Idempotent.DelayBefore(attempt));
+            var retryAt = context.CurrentUtcDateTime + (result.RetryAfter ?? SubmitBackoff * attempt);
             if (retryAt >= deadline)
             {
                 return result;
@@ -152,10 +159,14 @@ public sealed class VideoOrchestration
     private FreepikTask Apply(FreepikTask current, FreepikResult polled)
     {
         Report(progress with { Polls = progress.Polls + 1 });
+
+        // Freepik has been seen to answer 404 for a while after create: one 404 is not a lost task.
+        notFoundInARow = polled.Outcome == FreepikOutcome.NotFound ? notFoundInARow + 1 : 0;
+
         // Freepik lost the task or our key stopped working: waiting longer cannot help.
         pollError = polled.Outcome switch
         {
-            FreepikOutcome.NotFound => new JobError(JobErrorCodes.FreepikTaskNotFound, $"Freepik no longer knows task {current.TaskId}."),
+            FreepikOutcome.NotFound when notFoundInARow >= NotFoundPollsBeforeGivingUp => new JobError(JobErrorCodes.FreepikTaskNotFound, $"Freepik answered 404 for task {current.TaskId} {notFoundInARow} times in a row."),
             FreepikOutcome.Unauthorized => new JobError(JobErrorCodes.FreepikUnauthorized, $"Freepik refused the API key while polling task {current.TaskId}: {polled.Message}. Check Freepik:ApiKey."),
             FreepikOutcome.Rejected => new JobError(JobErrorCodes.FreepikRejected, $"Freepik rejected the status request for task {current.TaskId}: {polled.Describe()}"),
             _ => null,
@@ -201,7 +212,17 @@ public sealed class VideoOrchestration
             };
         }
 
-        if (task.Generated.Count == 0 || string.IsNullOrWhiteSpace(task.Generated[0]))
+        if (!HasVideo(task))
+        {
+            // The webhook may have been sent before the URL was filled in: ask once before failing a paid video.
+            var polled = await PollAsync(task, new DateTimeOffset(context.CurrentUtcDateTime, TimeSpan.Zero));
+            if (polled.Task is { } fresh && fresh.Status == FreepikTaskStatus.Completed && HasVideo(fresh))
+            {
+                task = fresh;
+            }
+        }
+
+        if (!HasVideo(task))
         {
             return Failed(new JobError(JobErrorCodes.EmptyResult, $"Freepik reported task {task.TaskId} as COMPLETED without a video URL."));
         }
@@ -237,7 +258,7 @@ public sealed class VideoOrchestration
 
     private async Task<VideoJobResult> FinishAsync(VideoJobResult result)
     {
-        Report(progress with { Stage = JobStage.Done });
+        Report(progress with { Stage = JobStage.Done, Result = result });
         logger.LogInformation("Job {JobId} finished {Status} {ErrorCode}", input.JobId, result.Status, result.Error?.Code);
         if (input.CallbackUrl is not null)
         {
@@ -263,6 +284,8 @@ public sealed class VideoOrchestration
         progress = next with { UpdatedAt = context.CurrentUtcDateTime };
         context.SetCustomStatus(progress);
     }
+
+    private static bool HasVideo(FreepikTask task) => task.Generated.Count > 0 && !string.IsNullOrWhiteSpace(task.Generated[0]);
 
     private static VideoJobResult Failed(JobError error) => new() { Status = JobStatus.Failed, Error = error };
 

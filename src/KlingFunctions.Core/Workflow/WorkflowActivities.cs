@@ -14,7 +14,8 @@ public static class WorkflowActivities
 }
 
 /// <summary>The create call's input: the staged blobs (made into SAS URLs inside the activity) and the parameters.</summary>
-public sealed record SubmitRequest(string JobId, StagingResult Staged, VideoParameters Parameters);
+/// <param name="Attempt">1 for the first create; the activity records each attempt so that a re-run never pays twice.</param>
+public sealed record SubmitRequest(string JobId, StagingResult Staged, VideoParameters Parameters, int Attempt = 1);
 
 public sealed record StatusRequest(string TaskId, DateTimeOffset SubmittedAt);
 

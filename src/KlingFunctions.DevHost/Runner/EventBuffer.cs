@@ -47,7 +47,8 @@ internal sealed class EventBuffer
             }
 
             var waiter = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
-            cancellationToken.Register(() => waiter.TrySetCanceled(cancellationToken));
+            var registration = cancellationToken.Register(() => waiter.TrySetCanceled(cancellationToken));
+            waiter.Task.ContinueWith(_ => registration.Dispose(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             Enqueue(waiters, name, waiter);
             return waiter.Task;
         }

@@ -16,8 +16,6 @@ internal sealed class InProcessWorkflowContext(
 {
     private CancellationToken Termination => instance.Termination.Token;
 
-    public string InstanceId => instance.Id;
-
     public DateTime CurrentUtcDateTime => time.GetUtcNow().UtcDateTime;
 
     public async Task<TResult> CallActivityAsync<TResult>(string name, object input, ActivityRetry? retry = null)

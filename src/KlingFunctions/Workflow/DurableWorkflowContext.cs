@@ -6,8 +6,6 @@ namespace KlingFunctions.Workflow;
 /// <summary>The orchestration port on Durable's <see cref="TaskOrchestrationContext"/>: a pass-through, nothing more.</summary>
 internal sealed class DurableWorkflowContext(TaskOrchestrationContext context) : IWorkflowContext
 {
-    public string InstanceId => context.InstanceId;
-
     public DateTime CurrentUtcDateTime => context.CurrentUtcDateTime;
 
     public Task<TResult> CallActivityAsync<TResult>(string name, object input, ActivityRetry? retry = null)

@@ -12,6 +12,9 @@ public class SourceAddressPolicyTests
     [InlineData("192.169.0.1")]
     [InlineData("2606:4700::1111")]
     [InlineData("64:ff9b::808:808")]
+    [InlineData("2002:808:808::1")]
+    [InlineData("198.20.0.1")]
+    [InlineData("168.63.129.17")]
     public void Public_unicast_addresses_are_allowed(string address)
         => Assert.True(SourceAddressPolicy.IsPublic(IPAddress.Parse(address)));
 
@@ -37,8 +40,32 @@ public class SourceAddressPolicyTests
     [InlineData("::ffff:10.0.0.1")]
     [InlineData("::ffff:127.0.0.1")]
     [InlineData("64:ff9b::a00:1")]
+    [InlineData("::10.0.0.1")]
+    [InlineData("2002:a00:1::1")]
+    [InlineData("2002:7f00:1::1")]
+    [InlineData("168.63.129.16")]
+    [InlineData("192.0.0.8")]
+    [InlineData("198.18.0.1")]
+    [InlineData("198.19.255.255")]
     public void Loopback_private_link_local_and_multicast_addresses_are_refused(string address)
         => Assert.False(SourceAddressPolicy.IsPublic(IPAddress.Parse(address)));
+
+    [Theory]
+    [InlineData("https://example.com/cat.png", true)]
+    [InlineData("http://example.com/cat.png", false)]
+    [InlineData("https://127.0.0.1/cat.png", false)]
+    [InlineData("https://[::1]:8443/cat.png", false)]
+    [InlineData("https://10.0.0.1/cat.png", false)]
+    [InlineData("http://localhost:5000/cat.png", false)]
+    [InlineData("http://localhost:7071/video.mp4", true)]
+    [InlineData("http://127.0.0.1:7071/video.mp4", true)]
+    [InlineData("http://[::1]:7071/video.mp4", true)]
+    public void AllowsUrl_refuses_what_the_url_alone_shows_to_be_private_except_the_allowed_endpoints(string url, bool allowed)
+    {
+        var policy = new SourceAddressPolicy(allowPrivateNetworks: false, new HashSet<IPEndPoint> { new(IPAddress.Loopback, 7071), new(IPAddress.IPv6Loopback, 7071) });
+
+        Assert.Equal(allowed, policy.AllowsUrl(new Uri(url)));
+    }
 
     [Fact]
     public void The_development_override_allows_private_addresses()

@@ -85,8 +85,6 @@ public sealed class ScriptedWorkflowHost
         private readonly Dictionary<int, (TaskCompletionSource<string> Completion, Type Type)> waiters = [];
         private int nextEvent;
 
-        public string InstanceId => "job-1";
-
         public DateTime CurrentUtcDateTime { get; private set; } = host.Start;
 
         public Task<TResult> CallActivityAsync<TResult>(string name, object input, ActivityRetry? retry = null)

@@ -86,6 +86,34 @@ public sealed class VideoOrchestrationTests
         Assert.Equal((JobStatus.Failed, JobErrorCodes.EmptyResult), (result.Status, result.Error?.Code));
     }
 
+    [Fact]
+    public void A_COMPLETED_webhook_without_a_video_is_checked_with_one_poll_before_failing()
+    {
+        var host = Submitted(webhooks: true)
+            .OnActivity<StatusRequest>(WorkflowActivities.GetVideoTaskStatus, _ => Polled("COMPLETED", VideoUrl))
+            .RaiseAt(Start.AddSeconds(30), Update("COMPLETED", "d1"));
+
+        var result = host.Run(Input(webhooks: true));
+
+        Assert.Equal(JobStatus.Completed, result.Status);
+        Assert.Equal([VideoUrl], result.VideoUrls);
+        Assert.Equal(1, host.CallsTo(WorkflowActivities.GetVideoTaskStatus));
+    }
+
+    [Fact]
+    public void A_single_404_from_a_poll_is_not_a_lost_task_but_several_in_a_row_are()
+    {
+        var polls = 0;
+        var recovering = Submitted(webhooks: false)
+            .OnActivity<StatusRequest>(WorkflowActivities.GetVideoTaskStatus, _ => ++polls == 1 ? new FreepikResult { Outcome = FreepikOutcome.NotFound } : Polled("COMPLETED", VideoUrl));
+        var lost = Submitted(webhooks: false)
+            .OnActivity<StatusRequest>(WorkflowActivities.GetVideoTaskStatus, _ => new FreepikResult { Outcome = FreepikOutcome.NotFound });
+
+        Assert.Equal(JobStatus.Completed, recovering.Run(Input(webhooks: false)).Status);
+        Assert.Equal(JobErrorCodes.FreepikTaskNotFound, lost.Run(Input(webhooks: false)).Error?.Code);
+        Assert.Equal(VideoOrchestration.NotFoundPollsBeforeGivingUp, lost.CallsTo(WorkflowActivities.GetVideoTaskStatus));
+    }
+
     [Theory]
     [InlineData(FreepikOutcome.Rejected, JobErrorCodes.FreepikRejected)]
     [InlineData(FreepikOutcome.Unauthorized, JobErrorCodes.FreepikUnauthorized)]

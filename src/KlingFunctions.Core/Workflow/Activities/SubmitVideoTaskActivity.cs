@@ -1,19 +1,58 @@
 using KlingFunctions.Freepik;
 using KlingFunctions.Storage;
 using KlingFunctions.Webhooks;
+using Microsoft.Extensions.Logging;
 
 namespace KlingFunctions.Workflow.Activities;
 
 /// <summary>
 /// Step 2: the paid call. Read-only SAS URLs for the staged blobs and the job's webhook URL are made here,
-/// inside the activity, so neither ever enters orchestration state.
+/// inside the activity, so neither ever enters orchestration state. Each attempt is claimed in the
+/// <see cref="SubmitLedger"/> first, so that a re-run of this activity never sends a second create.
 /// </summary>
-public sealed class SubmitVideoTaskActivity(IFreepikClient freepik, BlobReadUrls readUrls, WebhookToken webhooks)
-    : WorkflowActivity<SubmitRequest, FreepikResult>
+public sealed class SubmitVideoTaskActivity(
+    IFreepikClient freepik,
+    BlobReadUrls readUrls,
+    WebhookToken webhooks,
+    SubmitLedger ledger,
+    ILogger<SubmitVideoTaskActivity> logger) : WorkflowActivity<SubmitRequest, FreepikResult>
 {
     public override string Name => WorkflowActivities.SubmitVideoTask;
 
     public override async Task<FreepikResult> RunAsync(SubmitRequest input, CancellationToken cancellationToken)
+    {
+        FreepikCreateTask task;
+        try
+        {
+            task = await CreateBodyAsync(input, cancellationToken);
+            if (await ledger.ClaimAsync(input.JobId, input.Attempt, cancellationToken) is { } earlier)
+            {
+                logger.LogWarning("Job {JobId}: create attempt {Attempt} already ran ({Outcome}); not sending it again", input.JobId, input.Attempt, earlier.Outcome);
+                return earlier;
+            }
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            // Nothing has been sent to Freepik yet: a storage hiccup here costs nothing and may be tried again.
+            logger.LogWarning(exception, "Job {JobId}: create attempt {Attempt} could not be prepared", input.JobId, input.Attempt);
+            return new FreepikResult { Outcome = FreepikOutcome.Transient, Message = $"the request could not be prepared: {exception.Message}" };
+        }
+
+        var result = await freepik.CreateTaskAsync(task, cancellationToken);
+        try
+        {
+            await ledger.RecordAsync(input.JobId, input.Attempt, result, cancellationToken);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            // The result still goes back to the orchestration; only a re-run would now see "outcome unknown".
+            logger.LogWarning(exception, "Job {JobId}: the outcome of create attempt {Attempt} could not be recorded", input.JobId, input.Attempt);
+        }
+
+        return result;
+    }
+
+    private async Task<FreepikCreateTask> CreateBodyAsync(SubmitRequest input, CancellationToken cancellationToken)
     {
         var staged = input.Staged;
         var masks = input.Parameters.DynamicMasks ?? [];
@@ -30,7 +69,7 @@ public sealed class SubmitVideoTaskActivity(IFreepikClient freepik, BlobReadUrls
             DynamicMasks = masks.Count == 0 ? null : [.. masks.Select((mask, i) => mask with { Mask = maskUrls[i] })],
         };
 
-        return await freepik.CreateTaskAsync(new FreepikCreateTask(parameters, webhooks.WebhookUrlFor(input.JobId)?.AbsoluteUri), cancellationToken);
+        return new FreepikCreateTask(parameters, webhooks.WebhookUrlFor(input.JobId)?.AbsoluteUri);
     }
 
     private async Task<string> UrlAsync(string blobName, CancellationToken cancellationToken)
