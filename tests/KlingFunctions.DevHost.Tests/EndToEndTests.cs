@@ -135,14 +135,22 @@ public sealed class EndToEndTests(AzuriteFixture azurite)
         Assert.Equal("Completed", (await host.GetAsync(id)).GetProperty("status").GetString());
     }
 
-    [Fact]
-    public async Task A_webhook_body_over_the_limit_is_refused_unread()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_webhook_body_over_the_limit_is_refused_unread(bool chunked)
     {
         await using var host = await TestDevHost.StartAsync(azurite, new Dictionary<string, string?> { ["Api:MaxWebhookBytes"] = "1024" });
         var id = await host.StartAsync("finished");
         var token = host.Host.App.Services.GetRequiredService<WebhookToken>().Create(id);
 
-        using var response = await host.Client.PostAsync($"/api/webhooks/freepik/{id}?token={token}", Signed(host, $"{{\"task_id\":\"{new string('t', 2048)}\",\"status\":\"FAILED\"}}"));
+        // Chunked: no Content-Length to refuse it by, so the limit applies while reading.
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/webhooks/freepik/{id}?token={token}")
+        {
+            Content = Signed(host, $"{{\"task_id\":\"{new string('t', 2048)}\",\"status\":\"FAILED\"}}"),
+            Headers = { TransferEncodingChunked = chunked },
+        };
+        using var response = await host.Client.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.NotEqual("Failed", (await host.WaitUntilFinishedAsync(id)).GetProperty("status").GetString());

@@ -73,17 +73,26 @@ public sealed class FreepikWebhookReceiver(
             return null;
         }
 
-        using var buffer = new MemoryStream();
+        var body = new LimitedReadStream(request.Body, limit);
         try
         {
-            await new LimitedReadStream(request.Body, limit).CopyToAsync(buffer, cancellationToken);
+            if (request.ContentLength is { } length)
+            {
+                // The usual case: read straight into an array of the announced size, no copy through a MemoryStream.
+                // Kestrel ends the body at Content-Length (and fails a shorter one), so this is the whole body.
+                var exact = new byte[length];
+                var read = await body.ReadAtLeastAsync(exact, exact.Length, throwOnEndOfStream: false, cancellationToken);
+                return read == exact.Length ? exact : exact[..read];
+            }
+
+            using var buffer = new MemoryStream();
+            await body.CopyToAsync(buffer, cancellationToken);
+            return buffer.ToArray();
         }
         catch (ContentTooLargeException)
         {
             return null;
         }
-
-        return buffer.ToArray();
     }
 
     private static string? Header(HttpRequest request, string name)
