@@ -21,13 +21,17 @@ internal static class CostBenchmark
     private const int TransactionsPerActivity = 8;
     private const int TransactionsPerTimerOrEvent = 5;
 
+    // SubmitVideoTaskActivity claims each create attempt before sending it and records the outcome afterwards:
+    // SubmitLedger.ClaimAsync (a create-only PUT, If-None-Match: *) and SubmitLedger.RecordAsync (a PUT).
+    private const int LedgerRequestsPerCreate = 2;
+
     public static async Task RunAsync(CancellationToken cancellationToken)
     {
         var report = new Report("cost");
         var defaults = new WorkflowOptions();
         report.Line($"Machine: {Report.Machine()}");
         report.Line();
-        report.Line($"Model: default workflow options (first poll {defaults.FirstPoll.TotalSeconds:0} s, at most {defaults.MaxPollInterval.TotalMinutes:0} min apart, {PollSchedule.WebhookSparsity}× sparser with webhooks), the generation ends T after submit, a webhook arrives at once, polls never fail. Activities: StageSourceImage + SubmitVideoTask + one GetVideoTaskStatus per poll + ArchiveVideo (NotifyCallback only with a callback_url, not counted).");
+        report.Line($"Model: default workflow options (first poll {defaults.FirstPoll.TotalSeconds:0} s, at most {defaults.MaxPollInterval.TotalMinutes:0} min apart, {PollSchedule.WebhookSparsity}× sparser with webhooks), the generation ends T after submit, a webhook arrives at once, polls never fail. Activities: StageSourceImage + SubmitVideoTask + one GetVideoTaskStatus per poll + ArchiveVideo (NotifyCallback only with a callback_url, not counted). Each create attempt also costs {LedgerRequestsPerCreate} blob requests for the submit ledger (SubmitLedger.ClaimAsync: a create-only PUT; RecordAsync: a PUT of the outcome).");
         report.Line();
 
         var rows = new List<IReadOnlyList<string>>();
@@ -39,9 +43,9 @@ internal static class CostBenchmark
         }
 
         report.Table(
-            ["generation", "path", "Freepik API requests (create + polls)", "activity executions", "orchestrator episodes (est.)", "Durable storage transactions (est.)"],
+            ["generation", "path", "Freepik API requests (create + polls)", "activity executions", "orchestrator episodes (est.)", "Durable storage transactions (est.)", "submit-ledger blob requests"],
             rows);
-        report.Line($"Durable storage transactions are an estimate for the Azure Storage backend: {TransactionsPerStart} to start an instance, {TransactionsPerActivity} per activity (work-item put, get, delete; result put, get, delete; history batch; instance row), {TransactionsPerTimerOrEvent} per timer or external event (message put, get, delete; history batch; instance row); idle queue polling is per app, not per job, and not counted. The fixed-poll row assumes the same durable design, only the poll interval differs. Our own blob transactions are measured below.");
+        report.Line($"Durable storage transactions are an estimate for the Azure Storage backend: {TransactionsPerStart} to start an instance, {TransactionsPerActivity} per activity (work-item put, get, delete; result put, get, delete; history batch; instance row), {TransactionsPerTimerOrEvent} per timer or external event (message put, get, delete; history batch; instance row); idle queue polling is per app, not per job, and not counted. The fixed-poll row assumes the same durable design, only the poll interval differs. The submit ledger's requests are exact ({LedgerRequestsPerCreate} per create attempt, one attempt here); our other blob requests (staging, archive) do not depend on the path and are measured below.");
         report.Line();
 
         await MeasureAsync(report, webhooks: true, cancellationToken);
@@ -75,7 +79,8 @@ internal static class CostBenchmark
             (1 + polls).ToString(CultureInfo.InvariantCulture),
             activities.ToString(CultureInfo.InvariantCulture),
             episodes.ToString(CultureInfo.InvariantCulture),
-            transactions.ToString(CultureInfo.InvariantCulture)];
+            transactions.ToString(CultureInfo.InvariantCulture),
+            LedgerRequestsPerCreate.ToString(CultureInfo.InvariantCulture)];
     }
 
     /// <summary>

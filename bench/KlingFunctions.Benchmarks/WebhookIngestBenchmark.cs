@@ -97,21 +97,24 @@ internal static class WebhookIngestBenchmark
         report.Line($"Load: {Concurrency} concurrent HTTP/1.1 callers in the benchmark process (SocketsHttpHandler), {Rounds} interleaved rounds of {RoundTime.TotalSeconds:0} s per target after a {WarmupTime.TotalSeconds:0} s warm-up; every request is a signed IN_PROGRESS delivery for one of {RunningJobs} running jobs (unique webhook-id, current timestamp).");
         report.Line();
         report.Table(
-            ["round", "target", "requests", "failures", "requests/s", "p50", "p99"],
+            ["round", "target", "requests", "failures", "requests/s", "p50", "p99", "allocated per request"],
             results.Select(r => (IReadOnlyList<string>)[
                 r.Round.ToString(CultureInfo.InvariantCulture), r.Name, r.Result.Requests.ToString(CultureInfo.InvariantCulture), r.Result.Failures.ToString(CultureInfo.InvariantCulture),
-                Report.Number(r.Result.PerSecond, "0"), Report.Ms(Stats.Percentile(r.Result.LatenciesMs, 50)), Report.Ms(Stats.Percentile(r.Result.LatenciesMs, 99))]));
+                Report.Number(r.Result.PerSecond, "0"), Report.Ms(Stats.Percentile(r.Result.LatenciesMs, 50)), Report.Ms(Stats.Percentile(r.Result.LatenciesMs, 99)), Bytes(r.Result.AllocatedPerRequest)]));
 
         var bareRate = Stats.Median([.. results.Where(r => r.Name == subjects[0].Name).Select(r => r.Result.PerSecond)]);
         var hostRate = Stats.Median([.. results.Where(r => r.Name == subjects[1].Name).Select(r => r.Result.PerSecond)]);
         var bareP99 = Stats.Median([.. results.Where(r => r.Name == subjects[0].Name).Select(r => Stats.Percentile(r.Result.LatenciesMs, 99))]);
         var hostP99 = Stats.Median([.. results.Where(r => r.Name == subjects[1].Name).Select(r => Stats.Percentile(r.Result.LatenciesMs, 99))]);
+        var bareAllocated = Stats.Median([.. results.Where(r => r.Name == subjects[0].Name).Select(r => r.Result.AllocatedPerRequest)]);
+        var hostAllocated = Stats.Median([.. results.Where(r => r.Name == subjects[1].Name).Select(r => r.Result.AllocatedPerRequest)]);
         var ratio = hostRate / bareRate;
         report.Table(
             ["measure", "bare Kestrel (baseline)", "DevHost webhook", "ratio", "target", "verdict"],
             [
                 ["deliveries/s (median of rounds)", Report.Number(bareRate, "0"), Report.Number(hostRate, "0"), Report.Ratio(ratio), "≥ 0.50×", Report.Verdict(ratio >= 0.5)],
                 ["p99 latency (median of rounds)", Report.Ms(bareP99), Report.Ms(hostP99), Report.Ratio(hostP99 / bareP99), "reported", ""],
+                ["allocated per request, whole process (median of rounds)", Bytes(bareAllocated), Bytes(hostAllocated), Report.Ratio(hostAllocated / bareAllocated), "reported", ""],
             ]);
         report.Line($"Deliveries the jobs' orchestrations applied (custom status `webhooks` count): {applied} of {toDevHost} signed deliveries sent to the DevHost (warm-up included; the simulator's own CREATED deliveries can add a few): the events reached running jobs. Warnings or errors logged: {logs.ProblemCount}.");
         foreach (var problem in logs.FirstProblems)
@@ -119,8 +122,11 @@ internal static class WebhookIngestBenchmark
             report.Line($"- {problem}");
         }
 
+        report.Line($"Allocated per request: GC.GetTotalAllocatedBytes over the round divided by its requests, so it includes the load generator's side (the same for both targets) and, for the DevHost, the orchestrations applying the events; the DevHost's own share is about {Bytes(hostAllocated - bareAllocated)} per delivery.");
         await report.SaveAsync();
     }
+
+    private static string Bytes(double bytes) => string.Create(CultureInfo.InvariantCulture, $"{bytes / 1024:0.0} KB");
 
     /// <summary>Events are applied after the 202, on the thread pool: wait until the count stops moving.</summary>
     private static async Task<int> WaitForAppliedAsync(BenchHost bench, IReadOnlyList<string> jobIds, CancellationToken cancellationToken)

@@ -99,7 +99,7 @@ internal static class JobRun
                 snapshot.Progress?.Webhooks ?? 0,
                 taskId is not null && completedAt.TryGetValue(taskId, out var completed) ? completed : null,
                 raisedAt.TryGetValue(id, out var raised) ? raised : null,
-                snapshot.LastUpdatedAt));
+                FinishedAt(snapshot)));
         }
 
         var callsAfter = bench.Simulator.Calls;
@@ -119,6 +119,16 @@ internal static class JobRun
         return new JobRunResult(
             jobs, calls, Delta(activitiesBefore, activities?.Snapshot()), Delta(storageBefore, storage?.Snapshot()), latencies, startedAll, total, idle);
     }
+
+    /// <summary>
+    /// When <c>GET /api/videos/{id}</c> first said Completed: the orchestration puts the result into its custom
+    /// status before the callback (<c>VideoOrchestration.FinishAsync</c>, read by <c>JobViewFactory</c>), which can
+    /// be before the instance completes; without a callback the two are the same moment.
+    /// </summary>
+    private static DateTimeOffset FinishedAt(VideoJobSnapshot snapshot)
+        => snapshot.Progress is { Result: not null } progress && new DateTimeOffset(progress.UpdatedAt, TimeSpan.Zero) is var decided && decided < snapshot.LastUpdatedAt
+            ? decided
+            : snapshot.LastUpdatedAt;
 
     /// <summary>The time of the first COMPLETED event per key (a duplicate delivery comes later).</summary>
     private static Dictionary<string, DateTimeOffset> FirstByKey(LogCapture logs, string template, string key)

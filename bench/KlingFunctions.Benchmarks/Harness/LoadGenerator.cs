@@ -3,9 +3,12 @@ using System.Diagnostics;
 namespace KlingFunctions.Benchmarks.Harness;
 
 /// <summary>What one round of closed-loop load measured.</summary>
-internal sealed record LoadResult(int Requests, int Failures, TimeSpan Elapsed, IReadOnlyCollection<double> LatenciesMs)
+/// <param name="AllocatedBytes">Managed bytes the whole process (client and server) allocated during the round.</param>
+internal sealed record LoadResult(int Requests, int Failures, TimeSpan Elapsed, IReadOnlyCollection<double> LatenciesMs, long AllocatedBytes)
 {
     public double PerSecond => Requests / Elapsed.TotalSeconds;
+
+    public double AllocatedPerRequest => Requests == 0 ? 0 : (double)AllocatedBytes / Requests;
 }
 
 /// <summary>
@@ -21,6 +24,7 @@ internal static class LoadGenerator
         var latencies = new double[maxRequests];
         var next = -1;
         var failures = 0;
+        var allocatedBefore = GC.GetTotalAllocatedBytes(precise: false);
         var started = Stopwatch.GetTimestamp();
         var stopAt = started + (long)(duration.TotalSeconds * Stopwatch.Frequency);
 
@@ -55,7 +59,8 @@ internal static class LoadGenerator
 
         await Task.WhenAll(Enumerable.Range(0, concurrency).Select(_ => Task.Run(CallerAsync, cancellationToken)));
         var elapsed = Stopwatch.GetElapsedTime(started);
+        var allocated = GC.GetTotalAllocatedBytes(precise: false) - allocatedBefore;
         var count = Math.Min(Volatile.Read(ref next) + 1, maxRequests);
-        return new LoadResult(count, failures, elapsed, latencies[..count]);
+        return new LoadResult(count, failures, elapsed, latencies[..count], allocated);
     }
 }

@@ -1,13 +1,15 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Tracing;
+using System.Text.RegularExpressions;
 
 namespace KlingFunctions.Benchmarks.Harness;
 
 /// <summary>
 /// Counts the storage requests the Azure SDK sends from this process (the <c>Azure-Core</c> event source's
-/// <c>Request</c> event, one per HTTP attempt, retries included), by method and <c>comp</c> operation.
+/// <c>Request</c> event, one per HTTP attempt, retries included), by method and <c>comp</c> operation, with the
+/// submit ledger's requests apart.
 /// </summary>
-internal sealed class StorageRequestCounter : EventListener
+internal sealed partial class StorageRequestCounter : EventListener
 {
     private readonly ConcurrentDictionary<string, int> counts = new(StringComparer.Ordinal);
 
@@ -32,9 +34,16 @@ internal sealed class StorageRequestCounter : EventListener
 
         var method = payload[1]?.ToString() ?? "?";
         var uri = payload[2]?.ToString() ?? "";
-        var comp = uri.Split('?', 2) is [_, var query]
+        var parts = uri.Split('?', 2);
+        var comp = parts is [_, var query]
             ? query.Split('&').FirstOrDefault(p => p.StartsWith("comp=", StringComparison.Ordinal))
             : null;
-        counts.AddOrUpdate(comp is null ? method : $"{method} {comp}", 1, static (_, count) => count + 1);
+        var key = comp is null ? method : $"{method} {comp}";
+
+        // The submit ledger's blobs ({jobId}/submit-{attempt}.json, SubmitLedger.BlobName) are counted apart.
+        counts.AddOrUpdate(LedgerBlob().IsMatch(parts[0]) ? $"{key} (submit ledger)" : key, 1, static (_, count) => count + 1);
     }
+
+    [GeneratedRegex(@"/submit-[0-9]+\.json$")]
+    private static partial Regex LedgerBlob();
 }
