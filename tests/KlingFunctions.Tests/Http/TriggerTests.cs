@@ -1,0 +1,138 @@
+using System.Text;
+using KlingFunctions.Http;
+using KlingFunctions.Webhooks;
+using KlingFunctions.Workflow;
+using Microsoft.AspNetCore.Http;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
+using Microsoft.DurableTask.Converters;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Moq;
+
+namespace KlingFunctions.Tests.Http;
+
+/// <summary>
+/// The HTTP triggers with the app's real service registration and a mocked <see cref="DurableTaskClient"/>:
+/// each answers as the contract says and touches Durable only as far as it should.
+/// </summary>
+public sealed class TriggerTests : IDisposable
+{
+    private const string JobId = "0123456789abcdef0123456789abcdef";
+
+    private readonly Mock<DurableTaskClient> durable = new("test client");
+    private static readonly IConfiguration Configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+    {
+        ["Storage:ConnectionString"] = "UseDevelopmentStorage=true",
+        ["Webhooks:PublicBaseUrl"] = "https://kling.example",
+        ["Webhooks:TokenSecret"] = "a-token-secret-of-some-length",
+    }).Build();
+
+    // As the Functions host provides them: configuration and logging, then the app's own registration.
+    private readonly ServiceProvider services = new ServiceCollection()
+        .AddSingleton(Configuration)
+        .AddLogging()
+        .AddKlingFunctions(Configuration)
+        .BuildServiceProvider();
+
+    private VideoApi Api => services.GetRequiredService<VideoApi>();
+
+    [Fact]
+    public async Task GetVideo_answers_404_for_an_unknown_job()
+    {
+        var status = await ExecuteAsync(await new GetVideo(Api).Run(Request(), JobId, durable.Object, CancellationToken.None));
+
+        Assert.Equal(StatusCodes.Status404NotFound, status);
+    }
+
+    [Fact]
+    public async Task StartVideo_refuses_an_invalid_request_without_starting_anything()
+    {
+        var request = Request("""{"duration":"7"}""");
+
+        var status = await ExecuteAsync(await new StartVideo(Api).Run(request, durable.Object, CancellationToken.None));
+
+        Assert.Equal(StatusCodes.Status400BadRequest, status);
+        durable.Verify(client => client.ScheduleNewOrchestrationInstanceAsync(It.IsAny<TaskName>(), It.IsAny<object?>(), It.IsAny<StartOrchestrationOptions?>(), It.IsAny<CancellationToken>()), Times.Never);
+    }
+
+    [Fact]
+    public async Task CancelVideo_terminates_a_running_job()
+    {
+        Instance(OrchestrationRuntimeStatus.Running);
+
+        var status = await ExecuteAsync(await new CancelVideo(Api).Run(Request(), JobId, durable.Object, CancellationToken.None));
+
+        Assert.Equal(StatusCodes.Status202Accepted, status);
+        durable.Verify(client => client.TerminateInstanceAsync(JobId, It.IsAny<TerminateInstanceOptions?>(), It.IsAny<CancellationToken>()), Times.Once);
+    }
+
+    [Fact]
+    public async Task FreepikWebhook_with_a_wrong_token_is_401_and_raises_nothing()
+    {
+        Instance(OrchestrationRuntimeStatus.Running);
+
+        var status = await ExecuteAsync(await new FreepikWebhook(Api).Run(Request(Delivery, "token=forged"), JobId, durable.Object, CancellationToken.None));
+
+        Assert.Equal(StatusCodes.Status401Unauthorized, status);
+        durable.Verify(client => client.RaiseEventAsync(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<object?>(), It.IsAny<CancellationToken>()), Times.Never);
+    }
+
+    [Fact]
+    public async Task FreepikWebhook_raises_the_update_to_a_running_job()
+    {
+        Instance(OrchestrationRuntimeStatus.Running);
+        var token = services.GetRequiredService<WebhookToken>().Create(JobId);
+
+        var status = await ExecuteAsync(await new FreepikWebhook(Api).Run(Request(Delivery, $"token={token}"), JobId, durable.Object, CancellationToken.None));
+
+        Assert.Equal(StatusCodes.Status202Accepted, status);
+        durable.Verify(client => client.RaiseEventAsync(JobId, FreepikTaskUpdate.EventName, It.Is<object?>(update => ((FreepikTaskUpdate)update!).Status == "COMPLETED"), It.IsAny<CancellationToken>()), Times.Once);
+    }
+
+    [Fact]
+    public async Task FreepikWebhook_to_a_finished_job_is_202_and_raises_nothing()
+    {
+        Instance(OrchestrationRuntimeStatus.Completed);
+        var token = services.GetRequiredService<WebhookToken>().Create(JobId);
+
+        var status = await ExecuteAsync(await new FreepikWebhook(Api).Run(Request(Delivery, $"token={token}"), JobId, durable.Object, CancellationToken.None));
+
+        Assert.Equal(StatusCodes.Status202Accepted, status);
+        durable.Verify(client => client.RaiseEventAsync(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<object?>(), It.IsAny<CancellationToken>()), Times.Never);
+    }
+
+    public void Dispose() => services.Dispose();
+
+    private const string Delivery = """{"task_id":"task-1","status":"COMPLETED","generated":["https://cdn.example/video.mp4"]}""";
+
+    private void Instance(OrchestrationRuntimeStatus status)
+        => durable.Setup(client => client.GetInstanceAsync(JobId, It.IsAny<bool>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync(new OrchestrationMetadata(nameof(VideoOrchestration), JobId)
+            {
+                RuntimeStatus = status,
+                CreatedAt = DateTimeOffset.UtcNow,
+                LastUpdatedAt = DateTimeOffset.UtcNow,
+                DataConverter = JsonDataConverter.Default,
+            });
+
+    private HttpRequest Request(string body = "", string query = "")
+    {
+        var context = new DefaultHttpContext { RequestServices = services };
+        context.Request.Method = HttpMethods.Post;
+        context.Request.ContentType = "application/json";
+        context.Request.QueryString = new QueryString(query.Length == 0 ? string.Empty : "?" + query);
+        context.Request.Body = new MemoryStream(Encoding.UTF8.GetBytes(body));
+        context.Response.Body = new MemoryStream();
+        return context.Request;
+    }
+
+    /// <summary>Runs the result as the ASP.NET Core integration would, and returns the status code it wrote.</summary>
+    private async Task<int> ExecuteAsync(IResult result)
+    {
+        var context = new DefaultHttpContext { RequestServices = services };
+        context.Response.Body = new MemoryStream();
+        await result.ExecuteAsync(context);
+        return context.Response.StatusCode;
+    }
+}
