@@ -20,15 +20,7 @@ internal static class StagingBenchmark
     {
         var report = new Report("staging");
         await using var bench = await BenchHost.StartAsync(
-            new Dictionary<string, string?>
-            {
-                // Started jobs submit and then wait quietly, so nothing runs in the background of the next upload.
-                ["FreepikSimulator:InProgressAfter"] = "01:00:00",
-                ["FreepikSimulator:CompletedAfter"] = "01:00:00",
-                ["Workflow:FirstPoll"] = "00:30:00",
-                ["Workflow:MaxPollInterval"] = "00:30:00",
-                ["Workflow:Deadline"] = "03:00:00",
-            },
+            BenchHost.QuietJobs(),
             new LogCapture(), [], configure: null, cancellationToken);
 
         var image = TestImages.Png(2048, 2048, (int)SourceImageInspector.MaxImageBytes);

@@ -27,16 +27,8 @@ internal static class WebhookIngestBenchmark
         var report = new Report("webhooks");
         var logs = new LogCapture();
         await using var bench = await BenchHost.StartAsync(
-            new Dictionary<string, string?>
-            {
-                // The simulator sends CREATED and then nothing for an hour; nobody polls: every status the
-                // jobs see during the run comes from the load generator.
-                ["FreepikSimulator:InProgressAfter"] = "01:00:00",
-                ["FreepikSimulator:CompletedAfter"] = "01:00:00",
-                ["Workflow:FirstPoll"] = "00:30:00",
-                ["Workflow:MaxPollInterval"] = "00:30:00",
-                ["Workflow:Deadline"] = "03:00:00",
-            },
+            // Every status the jobs see during the run comes from the load generator.
+            BenchHost.QuietJobs(),
             logs, [], configure: null, cancellationToken);
 
         Report.Progress($"webhooks: starting {RunningJobs} jobs to receive the deliveries");

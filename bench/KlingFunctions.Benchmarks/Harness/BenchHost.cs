@@ -35,6 +35,19 @@ internal sealed class BenchHost : IAsyncDisposable
 
     public Uri BaseAddress => Client.BaseAddress!;
 
+    /// <summary>
+    /// Settings under which started jobs submit and then wait quietly: the simulator sends CREATED and then nothing
+    /// for an hour, and nobody polls, so nothing runs in the background of what is measured.
+    /// </summary>
+    public static Dictionary<string, string?> QuietJobs() => new()
+    {
+        ["FreepikSimulator:InProgressAfter"] = "01:00:00",
+        ["FreepikSimulator:CompletedAfter"] = "01:00:00",
+        ["Workflow:FirstPoll"] = "00:30:00",
+        ["Workflow:MaxPollInterval"] = "00:30:00",
+        ["Workflow:Deadline"] = "03:00:00",
+    };
+
     /// <param name="settings">Configuration on top of the DevHost's defaults.</param>
     /// <param name="capturedCategories">Logger categories whose information events <paramref name="logs"/> may keep.</param>
     public static async Task<BenchHost> StartAsync(
