@@ -9,6 +9,9 @@ public static class Problems
     public static IResult Validation(IReadOnlyDictionary<string, string[]> errors)
         => TypedResults.ValidationProblem(errors, title: "The request is not valid.", detail: "Nothing was submitted to Freepik; fix the fields named in 'errors'.");
 
+    public static IResult Validation(string field, string message)
+        => Validation(new Dictionary<string, string[]> { [field] = [message] });
+
     public static IResult JobNotFound(string id)
         => Problem(StatusCodes.Status404NotFound, "No such job.", $"There is no video job with id '{Clip(id)}'.");
 

@@ -28,7 +28,7 @@ public sealed class VideoJobStarter(
         var key = request.Headers[JobIds.IdempotencyKeyHeader].ToString();
         if (key.Length > JobIds.MaxIdempotencyKeyLength)
         {
-            return Problems.Validation(new Dictionary<string, string[]> { [JobIds.IdempotencyKeyHeader] = [$"must be at most {JobIds.MaxIdempotencyKeyLength} characters."] });
+            return Problems.Validation(JobIds.IdempotencyKeyHeader, $"must be at most {JobIds.MaxIdempotencyKeyLength} characters.");
         }
 
         var read = await reader.ReadAsync(request, cancellationToken);
@@ -46,10 +46,7 @@ public sealed class VideoJobStarter(
         // A callback we would refuse to call must be refused now, not dropped when the video is done.
         if (incoming.Request.CallbackUrl is { } callback && !addresses.AllowsUrl(new Uri(callback)))
         {
-            return Problems.Validation(new Dictionary<string, string[]>
-            {
-                ["callback_url"] = ["callback_url points to a loopback, private or link-local address, which this service does not call."],
-            });
+            return Problems.Validation("callback_url", "callback_url points to a loopback, private or link-local address, which this service does not call.");
         }
 
         var jobId = key.Length > 0 ? JobIds.FromIdempotencyKey(key) : JobIds.New();
