@@ -5,6 +5,7 @@ using KlingFunctions.Storage;
 using KlingFunctions.Webhooks;
 using KlingFunctions.Workflow;
 using KlingFunctions.Workflow.Activities;
+using Microsoft.DurableTask;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -43,9 +44,6 @@ public static class KlingFunctionsServiceCollectionExtensions
 
     /// <summary>Transient, like the typed HttpClients they hold, so that their handlers are rotated.</summary>
     private static void AddActivity<TActivity>(IServiceCollection services)
-        where TActivity : class, IWorkflowActivity
-    {
-        services.AddTransient<TActivity>();
-        services.AddTransient<IWorkflowActivity>(provider => provider.GetRequiredService<TActivity>());
-    }
+        where TActivity : class, ITaskActivity
+        => services.AddTransient<TActivity>();
 }

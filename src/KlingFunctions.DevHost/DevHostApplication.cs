@@ -1,16 +1,19 @@
 using KlingFunctions.DevHost.Azurite;
-using KlingFunctions.DevHost.Runner;
+using KlingFunctions.DevHost.Durable;
 using KlingFunctions.FreepikSimulator;
 using KlingFunctions.Http;
 using KlingFunctions.Storage;
+using KlingFunctions.Workflow;
+using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Options;
 
 namespace KlingFunctions.DevHost;
 
 /// <summary>
-/// The HTTP API of the Functions app on plain ASP.NET Core, with the in-process runner instead of Durable
-/// Functions and embedded defaults: Azurite when no storage is configured, the Freepik simulator when no API key is.
-/// Jobs live in memory: this host is for local runs and tests, not production.
+/// The HTTP API of the Functions app on plain ASP.NET Core, with the same orchestration and activities run by a
+/// Durable Task worker on the real engine (the Azure Storage backend, so jobs survive restarts, or in memory), and
+/// embedded defaults: Azurite when no storage is configured, the Freepik simulator when no API key is. For local runs
+/// and tests; production runs the Functions app.
 /// </summary>
 public sealed class DevHostApplication : IAsyncDisposable
 {
@@ -30,7 +33,8 @@ public sealed class DevHostApplication : IAsyncDisposable
 
     public DevHostSettings Settings { get; }
 
-    public InProcessWorkflowRunner Runner => App.Services.GetRequiredService<InProcessWorkflowRunner>();
+    /// <summary>The Durable client of this host's worker: what tests and benchmarks read instances with.</summary>
+    public DurableTaskClient Durable => App.Services.GetRequiredService<DurableTaskClient>();
 
     /// <summary>The embedded simulator, when this host uses one.</summary>
     public FreepikSimulation? Simulator => Settings.UsesSimulator ? App.Services.GetRequiredService<FreepikSimulation>() : null;
@@ -42,7 +46,10 @@ public sealed class DevHostApplication : IAsyncDisposable
         configure?.Invoke(builder);
         var configuration = builder.Configuration;
         var settings = DevHostSettings.From(configuration);
-        builder.WebHost.UseUrls(settings.Url);
+        if (string.IsNullOrEmpty(configuration["urls"]))
+        {
+            builder.WebHost.UseUrls(settings.Url);
+        }
 
         AzuriteProcess? azurite = null;
         if (!settings.HasStorage)
@@ -69,7 +76,7 @@ public sealed class DevHostApplication : IAsyncDisposable
         }
 
         builder.Services.AddKlingFunctions(configuration);
-        builder.Services.AddSingleton<InProcessWorkflowRunner>();
+        builder.Services.AddDurableEngine(settings, configuration);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = configuration.GetValue("Api:MaxRequestBytes", new ApiOptions().MaxRequestBytes));
 
         var app = builder.Build();
@@ -86,7 +93,16 @@ public sealed class DevHostApplication : IAsyncDisposable
     {
         await App.StartAsync(cancellationToken);
         var logger = App.Services.GetRequiredService<ILogger<DevHostApplication>>();
-        logger.LogInformation("KlingFunctions DevHost listening on {Url}; jobs live in memory and do not survive a restart", Settings.Url);
+        logger.LogInformation("KlingFunctions DevHost listening on {Url}", Settings.Url);
+        if (Settings.Engine == DurableEngine.InMemory)
+        {
+            logger.LogWarning("Durable engine: in memory (DevHost:Engine=InMemory); jobs end with this process");
+        }
+        else
+        {
+            logger.LogInformation("Durable engine: Azure Storage backend, task hub {TaskHub}; jobs survive a restart", Settings.TaskHub);
+        }
+
         if (azurite is null)
         {
             logger.LogInformation("Storage: as configured");
@@ -128,13 +144,13 @@ public sealed class DevHostApplication : IAsyncDisposable
     private static void MapApi(WebApplication app)
     {
         var api = app.MapGroup("/api");
-        api.MapPost("/videos", (HttpRequest request, VideoApi videos, InProcessWorkflowRunner jobs, CancellationToken cancellationToken)
-            => videos.StartAsync(request, jobs, cancellationToken));
-        api.MapGet("/videos/{id}", (string id, VideoApi videos, InProcessWorkflowRunner jobs, CancellationToken cancellationToken)
-            => videos.GetAsync(id, jobs, cancellationToken));
-        api.MapPost("/videos/{id}/cancel", (string id, VideoApi videos, InProcessWorkflowRunner jobs, CancellationToken cancellationToken)
-            => videos.CancelAsync(id, jobs, cancellationToken));
-        api.MapPost("/webhooks/freepik/{id}", (string id, HttpRequest request, VideoApi videos, InProcessWorkflowRunner jobs, CancellationToken cancellationToken)
-            => videos.ReceiveFreepikWebhookAsync(request, id, jobs, cancellationToken));
+        api.MapPost("/videos", (HttpRequest request, VideoApi videos, DurableTaskClient durable, CancellationToken cancellationToken)
+            => videos.StartAsync(request, new DurableVideoJobClient(durable), cancellationToken));
+        api.MapGet("/videos/{id}", (string id, VideoApi videos, DurableTaskClient durable, CancellationToken cancellationToken)
+            => videos.GetAsync(id, new DurableVideoJobClient(durable), cancellationToken));
+        api.MapPost("/videos/{id}/cancel", (string id, VideoApi videos, DurableTaskClient durable, CancellationToken cancellationToken)
+            => videos.CancelAsync(id, new DurableVideoJobClient(durable), cancellationToken));
+        api.MapPost("/webhooks/freepik/{id}", (string id, HttpRequest request, VideoApi videos, DurableTaskClient durable, CancellationToken cancellationToken)
+            => videos.ReceiveFreepikWebhookAsync(request, id, new DurableVideoJobClient(durable), cancellationToken));
     }
 }

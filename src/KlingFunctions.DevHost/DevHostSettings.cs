@@ -2,12 +2,35 @@ using System.Net;
 
 namespace KlingFunctions.DevHost;
 
+/// <summary>Which Durable Task backend the DevHost runs its jobs on.</summary>
+public enum DurableEngine
+{
+    /// <summary>Durable Functions' default backend, in the configured storage account (Azurite): jobs survive restarts.</summary>
+    AzureStorage,
+
+    /// <summary>The in-memory backend: fast, for quick runs; jobs end with the process.</summary>
+    InMemory,
+}
+
 /// <summary>What the DevHost decides at start-up from configuration (section <c>DevHost</c> and the app's own).</summary>
 public sealed record DevHostSettings(string Url, bool UsesSimulator, bool HasStorage, int AzuritePort)
 {
+    public const string DefaultTaskHub = "KlingDevHost";
+
+    public DurableEngine Engine { get; init; } = DurableEngine.AzureStorage;
+
+    /// <summary>The Azure Storage task hub (its queues, tables and blobs share this prefix).</summary>
+    public string TaskHub { get; init; } = DefaultTaskHub;
+
+    /// <summary>The longest the Azure Storage backend waits between polls of an idle queue: the worst delay of a timer or event.</summary>
+    public TimeSpan MaxQueuePollingInterval { get; init; } = TimeSpan.FromSeconds(1);
+
     public static DevHostSettings From(IConfiguration configuration)
     {
-        var url = (configuration["DevHost:Url"] ?? DevHostApplication.DefaultUrl).TrimEnd('/');
+        // The standard ASP.NET Core address (--urls, ASPNETCORE_URLS) first, then DevHost:Url; the first one is where
+        // the simulator's webhooks and video links point.
+        var urls = configuration["urls"] is { Length: > 0 } standard ? standard : configuration["DevHost:Url"] ?? DevHostApplication.DefaultUrl;
+        var url = Reachable(urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)[0]);
 
         // "auto": the simulator stands in exactly when there is no real key to use.
         var simulator = configuration["DevHost:Simulator"] ?? "auto";
@@ -18,7 +41,12 @@ public sealed record DevHostSettings(string Url, bool UsesSimulator, bool HasSto
         var hasStorage = !string.IsNullOrWhiteSpace(configuration["Storage:ConnectionString"])
             || !string.IsNullOrWhiteSpace(configuration["Storage:ServiceUri"])
             || !string.IsNullOrWhiteSpace(configuration["AzureWebJobsStorage"]);
-        return new DevHostSettings(url, usesSimulator, hasStorage, configuration.GetValue("DevHost:AzuritePort", Azurite.AzuriteProcess.DefaultPort));
+        return new DevHostSettings(url, usesSimulator, hasStorage, configuration.GetValue("DevHost:AzuritePort", Azurite.AzuriteProcess.DefaultPort))
+        {
+            Engine = configuration.GetValue("DevHost:Engine", DurableEngine.AzureStorage),
+            TaskHub = configuration["DevHost:TaskHub"] is { Length: > 0 } hub ? hub : DefaultTaskHub,
+            MaxQueuePollingInterval = configuration.GetValue("DevHost:MaxQueuePollingInterval", TimeSpan.FromSeconds(1)),
+        };
     }
 
     /// <summary>The addresses this host listens on, as the outbound address guard sees them.</summary>
@@ -27,5 +55,13 @@ public sealed record DevHostSettings(string Url, bool UsesSimulator, bool HasSto
         var uri = new Uri(Url);
         IPAddress[] addresses = IPAddress.TryParse(uri.IdnHost, out var literal) ? [literal] : [IPAddress.Loopback, IPAddress.IPv6Loopback];
         return [.. addresses.Select(address => new IPEndPoint(address, uri.Port))];
+    }
+
+    /// <summary>A listening address as a URL to call: a wildcard host (<c>*</c>, <c>+</c>, 0.0.0.0, [::]) is this machine.</summary>
+    private static string Reachable(string url)
+    {
+        var uri = new Uri(url.Replace("://*", "://localhost", StringComparison.Ordinal).Replace("://+", "://localhost", StringComparison.Ordinal));
+        var host = uri.Host is "0.0.0.0" or "[::]" ? "localhost" : uri.Host;
+        return new UriBuilder(uri) { Host = host }.Uri.GetLeftPart(UriPartial.Authority);
     }
 }

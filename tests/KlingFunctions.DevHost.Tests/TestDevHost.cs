@@ -9,11 +9,12 @@ namespace KlingFunctions.DevHost.Tests;
 
 /// <summary>
 /// The DevHost on a real loopback port with the embedded simulator and short timings, so that the simulator's
-/// webhooks travel over HTTP to the API, as Freepik's would.
+/// webhooks travel over HTTP to the API, as Freepik's would. Jobs run on the Azure Storage backend in Azurite, each
+/// host in a task hub of its own unless the test names one.
 /// </summary>
 public sealed class TestDevHost : IAsyncDisposable
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
 
     private TestDevHost(DevHostApplication host, HttpClient client)
     {
@@ -41,6 +42,10 @@ public sealed class TestDevHost : IAsyncDisposable
             ["Workflow:Deadline"] = "00:00:30",
             ["Freepik:StatusRetryDelay"] = "00:00:00.050",
             ["Logging:LogLevel:Default"] = "Warning",
+            ["DevHost:TaskHub"] = NewTaskHub(),
+
+            // Idle queues are polled at least this often, so timers and events are not held up between test steps.
+            ["DevHost:MaxQueuePollingInterval"] = "00:00:00.100",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
@@ -51,6 +56,22 @@ public sealed class TestDevHost : IAsyncDisposable
         await host.StartAsync(CancellationToken.None);
         return new TestDevHost(host, new HttpClient { BaseAddress = new Uri(url) });
     }
+
+    /// <summary>A task hub name of its own (Azure Storage: letters and digits, starting with a letter).</summary>
+    public static string NewTaskHub() => "t" + Guid.NewGuid().ToString("N")[..16];
+
+    /// <summary>Settings that point the DevHost at a simulator of its own, which outlives the DevHost.</summary>
+    public static Dictionary<string, string?> UsingSimulator(FreepikSimulatorServer simulator) => new()
+    {
+        ["DevHost:Simulator"] = "false",
+        ["Freepik:BaseUrl"] = simulator.BaseUri.AbsoluteUri.TrimEnd('/'),
+        ["Freepik:ApiKey"] = simulator.ApiKey,
+        ["Freepik:ApiKeyHeader"] = simulator.ApiKeyHeader,
+        ["Freepik:WebhookSecret"] = simulator.WebhookSecret,
+
+        // The simulator serves its videos from loopback.
+        ["Storage:AllowPrivateNetworkSources"] = "true",
+    };
 
     /// <summary>A valid 640×480 PNG as base64, with <paramref name="prompt"/> to match simulator scripts on.</summary>
     public static Dictionary<string, object?> Request(string prompt) => new()
@@ -101,6 +122,13 @@ public sealed class TestDevHost : IAsyncDisposable
 
             await Task.Delay(50, timeout.Token);
         }
+    }
+
+    /// <summary>Waits until the job's orchestration has ended (its callback delivered, nothing left to run) and returns its runtime status.</summary>
+    public async Task<Microsoft.DurableTask.Client.OrchestrationRuntimeStatus> OrchestrationEndedAsync(string id)
+    {
+        using var timeout = new CancellationTokenSource(Patience);
+        return (await Host.Durable.WaitForInstanceCompletionAsync(id, timeout.Token)).RuntimeStatus;
     }
 
     /// <summary>Waits until <paramref name="condition"/> holds, for state that settles asynchronously.</summary>

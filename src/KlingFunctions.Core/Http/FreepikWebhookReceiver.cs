@@ -26,7 +26,7 @@ public sealed class FreepikWebhookReceiver(
         ? null
         : new WebhookSignatureVerifier(freepik.Value.WebhookSecret);
 
-    public async Task<IResult> ReceiveAsync(HttpRequest request, string id, IVideoJobClient jobs, CancellationToken cancellationToken)
+    public async Task<IResult> ReceiveAsync(HttpRequest request, string id, DurableVideoJobClient jobs, CancellationToken cancellationToken)
     {
         if (!tokens.IsValid(id, request.Query["token"].ToString()))
         {

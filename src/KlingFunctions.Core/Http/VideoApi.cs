@@ -5,22 +5,22 @@ namespace KlingFunctions.Http;
 
 /// <summary>
 /// The HTTP contract of DESIGN.md, written once on ASP.NET Core types. The Functions app and the DevHost
-/// route requests here with their own <see cref="IVideoJobClient"/>.
+/// route requests here with a <see cref="DurableVideoJobClient"/> over their Durable client.
 /// </summary>
 public sealed class VideoApi(VideoJobStarter starter, JobViewFactory views, FreepikWebhookReceiver webhooks)
 {
     /// <summary><c>POST /api/videos</c>: 202 with the job view; 400, 413 or 415 problems.</summary>
-    public Task<IResult> StartAsync(HttpRequest request, IVideoJobClient jobs, CancellationToken cancellationToken)
+    public Task<IResult> StartAsync(HttpRequest request, DurableVideoJobClient jobs, CancellationToken cancellationToken)
         => starter.StartAsync(request, jobs, cancellationToken);
 
     /// <summary><c>GET /api/videos/{id}</c>: 200 with the job view; 404.</summary>
-    public async Task<IResult> GetAsync(string id, IVideoJobClient jobs, CancellationToken cancellationToken)
+    public async Task<IResult> GetAsync(string id, DurableVideoJobClient jobs, CancellationToken cancellationToken)
         => await FindAsync(id, jobs, cancellationToken) is { } snapshot
             ? TypedResults.Json(await views.CreateAsync(snapshot, cancellationToken), ApiJson.Options)
             : Problems.JobNotFound(id);
 
     /// <summary><c>POST /api/videos/{id}/cancel</c>: 202; 404; 409 when the job has already finished.</summary>
-    public async Task<IResult> CancelAsync(string id, IVideoJobClient jobs, CancellationToken cancellationToken)
+    public async Task<IResult> CancelAsync(string id, DurableVideoJobClient jobs, CancellationToken cancellationToken)
     {
         if (await FindAsync(id, jobs, cancellationToken) is not { } snapshot)
         {
@@ -45,9 +45,9 @@ public sealed class VideoApi(VideoJobStarter starter, JobViewFactory views, Free
     }
 
     /// <summary><c>POST /api/webhooks/freepik/{id}?token=…</c>: 202; 401; 404; 400.</summary>
-    public Task<IResult> ReceiveFreepikWebhookAsync(HttpRequest request, string id, IVideoJobClient jobs, CancellationToken cancellationToken)
+    public Task<IResult> ReceiveFreepikWebhookAsync(HttpRequest request, string id, DurableVideoJobClient jobs, CancellationToken cancellationToken)
         => webhooks.ReceiveAsync(request, id, jobs, cancellationToken);
 
-    private static async Task<VideoJobSnapshot?> FindAsync(string id, IVideoJobClient jobs, CancellationToken cancellationToken)
+    private static async Task<VideoJobSnapshot?> FindAsync(string id, DurableVideoJobClient jobs, CancellationToken cancellationToken)
         => JobIds.IsWellFormed(id) ? await jobs.GetAsync(id, cancellationToken) : null;
 }

@@ -23,7 +23,7 @@ public sealed class VideoJobStarter(
     TimeProvider time,
     ILogger<VideoJobStarter> logger)
 {
-    public async Task<IResult> StartAsync(HttpRequest request, IVideoJobClient jobs, CancellationToken cancellationToken)
+    public async Task<IResult> StartAsync(HttpRequest request, DurableVideoJobClient jobs, CancellationToken cancellationToken)
     {
         var key = request.Headers[JobIds.IdempotencyKeyHeader].ToString();
         if (key.Length > JobIds.MaxIdempotencyKeyLength)
@@ -89,7 +89,7 @@ public sealed class VideoJobStarter(
         return await AcceptedAsync(snapshot, jobs, cancellationToken);
     }
 
-    private async Task<IResult> AcceptedAsync(VideoJobSnapshot snapshot, IVideoJobClient jobs, CancellationToken cancellationToken)
+    private async Task<IResult> AcceptedAsync(VideoJobSnapshot snapshot, DurableVideoJobClient jobs, CancellationToken cancellationToken)
     {
         var view = await views.CreateAsync(snapshot, cancellationToken);
         return new JobAccepted(view with { Management = jobs.ManagementUrls(snapshot.JobId) });

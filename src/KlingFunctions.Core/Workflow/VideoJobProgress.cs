@@ -24,9 +24,15 @@ public enum JobStatus
     TimedOut,
 }
 
-/// <summary>The orchestration's custom status: small, secret-free, enough for the job view.</summary>
+/// <summary>
+/// The orchestration's custom status: small, secret-free, enough for the job view. Bounded, because the Azure
+/// Storage backend retries an instance whose custom status exceeds its table limit (about 32K characters) forever.
+/// </summary>
 public sealed record VideoJobProgress
 {
+    private const int MaxTaskIdLength = 128;
+    private const int MaxStatusLength = 64;
+
     public JobStage Stage { get; init; }
 
     public string? FreepikTaskId { get; init; }
@@ -44,6 +50,14 @@ public sealed record VideoJobProgress
     /// the orchestration still retries a slow callback.
     /// </summary>
     public VideoJobResult? Result { get; init; }
+
+    /// <summary>This progress with every field that comes from outside (Freepik, webhooks) cut to its limit.</summary>
+    public VideoJobProgress Bounded() => this with
+    {
+        FreepikTaskId = Limits.Cut(FreepikTaskId, MaxTaskIdLength),
+        FreepikStatus = Limits.Cut(FreepikStatus, MaxStatusLength),
+        Result = Result?.Bounded(),
+    };
 }
 
 /// <summary>An error code a pipeline can branch on, and a message a person can act on.</summary>
@@ -63,4 +77,24 @@ public sealed record VideoJobResult
     public IReadOnlyList<string> VideoUrls { get; init; } = [];
 
     public ArchivedVideo? Video { get; init; }
+
+    /// <summary>This result within the custom status' budget: Freepik's messages and URLs are not ours to size.</summary>
+    public VideoJobResult Bounded() => this with
+    {
+        Error = Error is null ? null : Error with { Message = Limits.Cut(Error.Message, Limits.MaxMessageLength)! },
+        VideoUrls = [.. VideoUrls.Where(url => url.Length <= Limits.MaxUrlLength).Take(Limits.MaxVideoUrls)],
+    };
+}
+
+/// <summary>Sizes that keep a job's custom status far below the backend's limit, whatever Freepik sends.</summary>
+internal static class Limits
+{
+    public const int MaxMessageLength = 2000;
+
+    /// <summary>Freepik sends one video (<c>generated[0]</c> is the mp4); a few more are kept, oversized URLs are not.</summary>
+    public const int MaxVideoUrls = 4;
+
+    public const int MaxUrlLength = 4096;
+
+    public static string? Cut(string? value, int length) => value is null || value.Length <= length ? value : value[..length] + "…";
 }

@@ -1,299 +1,336 @@
+using System.Diagnostics.CodeAnalysis;
 using KlingFunctions.Freepik;
 using KlingFunctions.Staging;
 using KlingFunctions.Storage;
+using Microsoft.DurableTask;
 using Microsoft.Extensions.Logging;
 
 namespace KlingFunctions.Workflow;
 
 /// <summary>
-/// The video job, start to finish: stage → submit → wait for a webhook or poll → archive → callback.
-/// Deterministic and replay-safe: time only from the context, no I/O, no DI, no random ids.
+/// The video job, start to finish: stage → submit → wait for a webhook or poll → archive → callback. The same
+/// orchestrator runs under the Functions host and under the DevHost's Durable Task worker.
 /// </summary>
-public sealed class VideoOrchestration
+public sealed class VideoOrchestration : TaskOrchestrator<VideoJobInput, VideoJobResult>
 {
+    /// <summary>The orchestrator's name on both hosts; jobs are started by it.</summary>
+    public const string Name = nameof(VideoOrchestration);
+
     /// <summary>How many status polls in a row must answer 404 before the task counts as lost.</summary>
     public const int NotFoundPollsBeforeGivingUp = 3;
 
-    /// <summary>The wait between create attempts when Freepik sent no <c>Retry-After</c>.</summary>
-    private static readonly TimeSpan SubmitBackoff = TimeSpan.FromSeconds(10);
-
-    private readonly IWorkflowContext context;
-    private readonly VideoJobInput input;
-    private readonly ILogger logger;
-    private readonly DateTime deadline;
-    private readonly HashSet<string> deliveries = new(StringComparer.Ordinal);
-    private VideoJobProgress progress;
-    private JobError? pollError;
-    private int notFoundInARow;
-
-    private VideoOrchestration(IWorkflowContext context, VideoJobInput input)
-    {
-        this.context = context;
-        this.input = input;
-        logger = context.CreateReplaySafeLogger(typeof(VideoOrchestration).FullName!);
-        deadline = input.CreatedAt.UtcDateTime + input.Settings.Deadline;
-        progress = new VideoJobProgress { Stage = JobStage.Staging, UpdatedAt = context.CurrentUtcDateTime };
-    }
-
-    public static Task<VideoJobResult> RunAsync(IWorkflowContext context, VideoJobInput input)
-        => new VideoOrchestration(context, input).RunAsync();
-
-    private async Task<VideoJobResult> RunAsync()
-    {
-        Report(progress);
-        var staged = await context.CallActivityAsync<StagingResult>(WorkflowActivities.StageSourceImage, input.Inputs, ActivityRetry.Idempotent);
-        if (!staged.Succeeded)
-        {
-            var reasons = string.Join(" ", staged.Errors.Select(e => $"{e.Field}: {e.Message}"));
-            return await FinishAsync(Failed(new JobError(JobErrorCodes.InvalidImage, reasons)));
-        }
-
-        Report(progress with { Stage = JobStage.Submitting });
-        var submitted = await SubmitAsync(staged);
-        if (submitted.Task is not { } task)
-        {
-            return await FinishAsync(Failed(SubmitError(submitted)));
-        }
-
-        logger.LogInformation("Job {JobId} submitted as Freepik task {TaskId}", input.JobId, task.TaskId);
-        Report(progress with { Stage = JobStage.Generating, FreepikTaskId = task.TaskId, FreepikStatus = task.Status.Value });
-
-        var finished = await WaitForTerminalStatusAsync(task);
-        return await FinishAsync(await OutcomeAsync(finished));
-    }
+    public override Task<VideoJobResult> RunAsync(TaskOrchestrationContext context, VideoJobInput input)
+        => new Run(context, input).RunAsync();
 
     /// <summary>
-    /// Tries the create again only when it certainly did not reach Freepik (429, 503, refused): anything
-    /// ambiguous comes back as <see cref="FreepikOutcome.OutcomeUnknown"/> and ends the job, so no video is paid twice.
-    /// No durable retry policy here: it would retry exceptions, which are ambiguous too.
+    /// One execution's state. Deterministic and replay-safe: time only from the context, no I/O, no DI, no random
+    /// ids; Durable rebuilds this state by replaying the history into a fresh instance.
     /// </summary>
-    private async Task<FreepikResult> SubmitAsync(StagingResult staged)
+    [SuppressMessage("Orchestration", "DURABLE0010", Justification = "The one logger field holds context.CreateReplaySafeLogger(); the analyzer treats every ILogger field as unsafe.")]
+    private sealed class Run
     {
-        var request = new SubmitRequest(input.JobId, staged, input.Parameters);
-        for (var attempt = 1; ; attempt++)
+        /// <summary>The wait between create attempts when Freepik sent no <c>Retry-After</c>.</summary>
+        private static readonly TimeSpan SubmitBackoff = TimeSpan.FromSeconds(10);
+
+        private static readonly TimeSpan MaxActivityRetryInterval = TimeSpan.FromMinutes(2);
+
+        private readonly TaskOrchestrationContext context;
+        private readonly VideoJobInput input;
+        private readonly ILogger logger;
+        private readonly DateTime deadline;
+
+        /// <summary>
+        /// For activities whose every step is idempotent (reading, copying, re-uploading the same blob): Durable
+        /// retries them itself, with exponential backoff on durable timers, so a retry survives a restart.
+        /// </summary>
+        private readonly TaskOptions idempotentRetry;
+        private readonly HashSet<string> deliveries = new(StringComparer.Ordinal);
+        private VideoJobProgress progress;
+        private JobError? pollError;
+        private int notFoundInARow;
+
+        /// <summary>The latest time a fired timer was set for: see <see cref="Now"/>.</summary>
+        private DateTime firedAt = DateTime.MinValue;
+
+        public Run(TaskOrchestrationContext context, VideoJobInput input)
         {
-            var result = await context.CallActivityAsync<FreepikResult>(WorkflowActivities.SubmitVideoTask, request with { Attempt = attempt });
-            if (result.Outcome != FreepikOutcome.Transient || attempt >= input.Settings.MaxSubmitAttempts)
+            this.context = context;
+            this.input = input;
+            logger = context.CreateReplaySafeLogger<VideoOrchestration>();
+            deadline = input.CreatedAt.UtcDateTime + input.Settings.Deadline;
+            idempotentRetry = TaskOptions.FromRetryPolicy(new RetryPolicy(
+                input.Settings.ActivityRetryAttempts, input.Settings.ActivityRetryInterval, backoffCoefficient: 2, maxRetryInterval: MaxActivityRetryInterval));
+            progress = new VideoJobProgress { Stage = JobStage.Staging, UpdatedAt = Now };
+        }
+
+        /// <summary>
+        /// The orchestration's clock, which never runs behind a timer that has fired. The Azure Storage backend
+        /// delivers timers up to about a second early, with <c>CurrentUtcDateTime</c> still before their fire time:
+        /// a loop that re-arms a timer "until the deadline" would spin, polling each time, until the clock passed it.
+        /// </summary>
+        private DateTime Now => context.CurrentUtcDateTime > firedAt ? context.CurrentUtcDateTime : firedAt;
+
+        public async Task<VideoJobResult> RunAsync()
+        {
+            Report(progress);
+            var staged = await context.CallActivityAsync<StagingResult>(WorkflowActivities.StageSourceImage, input.Inputs, idempotentRetry);
+            if (!staged.Succeeded)
             {
-                return result;
+                var reasons = string.Join(" ", staged.Errors.Select(e => $"{e.Field}: {e.Message}"));
+                return await FinishAsync(Failed(new JobError(JobErrorCodes.InvalidImage, reasons)));
             }
 
-            var retryAt = context.CurrentUtcDateTime + (result.RetryAfter ?? SubmitBackoff * attempt);
-            if (retryAt >= deadline)
+            Report(progress with { Stage = JobStage.Submitting });
+            var submitted = await SubmitAsync(staged);
+            if (submitted.Task is not { } task)
             {
-                return result;
+                return await FinishAsync(Failed(SubmitError(submitted)));
             }
 
-            logger.LogWarning("Job {JobId}: Freepik is unavailable ({Message}); create attempt {Attempt} retries at {RetryAt}", input.JobId, result.Message, attempt, retryAt);
-            await context.CreateTimer(retryAt, CancellationToken.None);
-        }
-    }
+            logger.LogInformation("Job {JobId} submitted as Freepik task {TaskId}", input.JobId, task.TaskId);
+            Report(progress with { Stage = JobStage.Generating, FreepikTaskId = task.TaskId, FreepikStatus = task.Status.Value });
 
-    /// <summary>
-    /// One event waiter for the whole wait, raced against one timer per poll. Timers are cancelled, never the
-    /// waiter: a cancelled waiter can swallow a later event in the isolated worker. A new waiter is created only
-    /// after the previous one has completed.
-    /// </summary>
-    private async Task<FreepikTask> WaitForTerminalStatusAsync(FreepikTask task)
-    {
-        var update = context.WaitForExternalEvent<FreepikTaskUpdate>(FreepikTaskUpdate.EventName);
-        var submittedAt = new DateTimeOffset(context.CurrentUtcDateTime, TimeSpan.Zero);
-        while (!task.Status.IsTerminal && pollError is null)
+            var finished = await WaitForTerminalStatusAsync(task);
+            return await FinishAsync(await OutcomeAsync(finished));
+        }
+
+        /// <summary>
+        /// Tries the create again only when it certainly did not reach Freepik (429, 503, refused): anything
+        /// ambiguous comes back as <see cref="FreepikOutcome.OutcomeUnknown"/> and ends the job, so no video is paid twice.
+        /// No durable retry policy here: it would retry exceptions, which are ambiguous too.
+        /// </summary>
+        private async Task<FreepikResult> SubmitAsync(StagingResult staged)
         {
-            var now = context.CurrentUtcDateTime;
-            if (now >= deadline)
+            var request = new SubmitRequest(input.JobId, staged, input.Parameters);
+            for (var attempt = 1; ; attempt++)
             {
-                break;
-            }
+                var result = await context.CallActivityAsync<FreepikResult>(WorkflowActivities.SubmitVideoTask, request with { Attempt = attempt });
+                if (result.Outcome != FreepikOutcome.Transient || attempt >= input.Settings.MaxSubmitAttempts)
+                {
+                    return result;
+                }
 
-            var pollAt = now + PollSchedule.DelayBefore(progress.Polls, input.Settings);
-            using var timerCancellation = new CancellationTokenSource();
-            var timer = context.CreateTimer(pollAt < deadline ? pollAt : deadline, timerCancellation.Token);
-            if (await Task.WhenAny(update, timer) == update)
-            {
-                // Cancel the timer so that a finished instance is not kept alive by it. Synchronously: an
-                // orchestrator must not hand work to the thread pool.
-                timerCancellation.Cancel();
-                task = Apply(task, await update);
-                update = context.WaitForExternalEvent<FreepikTaskUpdate>(FreepikTaskUpdate.EventName);
-                continue;
-            }
+                var retryAt = Now + (result.RetryAfter ?? SubmitBackoff * attempt);
+                if (retryAt >= deadline)
+                {
+                    return result;
+                }
 
-            // The poll at the deadline is the last chance: a video that finished in time is not given up.
-            task = Apply(task, await PollAsync(task, submittedAt));
-        }
-
-        return task;
-    }
-
-    /// <summary>
-    /// One status poll. No durable retry policy: the Freepik client already retries GETs, and a poll that fails
-    /// anyway is simply followed by the next one, so stacking retries would only multiply requests.
-    /// </summary>
-    private async Task<FreepikResult> PollAsync(FreepikTask task, DateTimeOffset submittedAt)
-    {
-        try
-        {
-            return await context.CallActivityAsync<FreepikResult>(WorkflowActivities.GetVideoTaskStatus, new StatusRequest(task.TaskId, submittedAt));
-        }
-        catch (Exception exception) when (exception is not OperationCanceledException)
-        {
-            logger.LogWarning("Job {JobId}: polling task {TaskId} failed ({Reason}); the next poll will try again", input.JobId, task.TaskId, exception.Message);
-            return new FreepikResult { Outcome = FreepikOutcome.Transient, Message = exception.Message };
-        }
-    }
-
-    private FreepikTask Apply(FreepikTask current, FreepikTaskUpdate update)
-    {
-        var isNew = update.DeliveryId is null || deliveries.Add(update.DeliveryId);
-        Report(progress with { Webhooks = progress.Webhooks + 1 });
-        if (!isNew || !string.Equals(update.TaskId, current.TaskId, StringComparison.Ordinal))
-        {
-            logger.LogInformation("Job {JobId} ignored a duplicate or foreign webhook for task {TaskId}", input.JobId, update.TaskId);
-            return current;
-        }
-
-        return Advance(current, new FreepikTask(update.TaskId, new FreepikTaskStatus(update.Status), update.Generated));
-    }
-
-    private FreepikTask Apply(FreepikTask current, FreepikResult polled)
-    {
-        Report(progress with { Polls = progress.Polls + 1 });
-
-        // Freepik has been seen to answer 404 for a while after create: one 404 is not a lost task.
-        notFoundInARow = polled.Outcome == FreepikOutcome.NotFound ? notFoundInARow + 1 : 0;
-
-        // Freepik lost the task or our key stopped working: waiting longer cannot help.
-        pollError = polled.Outcome switch
-        {
-            FreepikOutcome.NotFound when notFoundInARow >= NotFoundPollsBeforeGivingUp => new JobError(JobErrorCodes.FreepikTaskNotFound, $"Freepik answered 404 for task {current.TaskId} {notFoundInARow} times in a row."),
-            FreepikOutcome.Unauthorized => new JobError(JobErrorCodes.FreepikUnauthorized, $"Freepik refused the API key while polling task {current.TaskId}: {polled.Message}. Check Freepik:ApiKey."),
-            FreepikOutcome.Rejected => new JobError(JobErrorCodes.FreepikRejected, $"Freepik rejected the status request for task {current.TaskId}: {polled.Describe()}"),
-            _ => null,
-        };
-        return polled.Outcome == FreepikOutcome.Accepted && polled.Task is not null ? Advance(current, polled.Task) : current;
-    }
-
-    /// <summary>Statuses only move forward, and the first terminal status wins: stale and out-of-order updates change nothing.</summary>
-    private FreepikTask Advance(FreepikTask current, FreepikTask next)
-    {
-        if (current.Status.IsTerminal || next.Status.Rank < current.Status.Rank)
-        {
-            return current;
-        }
-
-        if (!next.Status.IsKnown)
-        {
-            logger.LogWarning("Job {JobId}: Freepik reported the unknown status {Status}; still waiting", input.JobId, next.Status.Value);
-        }
-
-        Report(progress with { FreepikStatus = next.Status.Value });
-        return next;
-    }
-
-    private async Task<VideoJobResult> OutcomeAsync(FreepikTask task)
-    {
-        if (pollError is not null)
-        {
-            return Failed(pollError);
-        }
-
-        if (task.Status == FreepikTaskStatus.Failed)
-        {
-            return Failed(new JobError(JobErrorCodes.FreepikFailed, $"Freepik reported task {task.TaskId} as FAILED (Freepik gives no reason)."));
-        }
-
-        if (task.Status != FreepikTaskStatus.Completed)
-        {
-            return new VideoJobResult
-            {
-                Status = JobStatus.TimedOut,
-                Error = new JobError(JobErrorCodes.DeadlineExceeded, $"Freepik task {task.TaskId} was still {task.Status.Value} at the deadline of {input.Settings.Deadline}. Its id is kept: the video may still be fetched later."),
-            };
-        }
-
-        if (!HasVideo(task))
-        {
-            // The webhook may have been sent before the URL was filled in: ask once before failing a paid video.
-            var polled = await PollAsync(task, new DateTimeOffset(context.CurrentUtcDateTime, TimeSpan.Zero));
-            if (polled.Task is { } fresh && fresh.Status == FreepikTaskStatus.Completed && HasVideo(fresh))
-            {
-                task = fresh;
+                logger.LogWarning("Job {JobId}: Freepik is unavailable ({Message}); create attempt {Attempt} retries at {RetryAt}", input.JobId, result.Message, attempt, retryAt);
+                await context.CreateTimer(retryAt, CancellationToken.None);
+                firedAt = retryAt;
             }
         }
 
-        if (!HasVideo(task))
+        /// <summary>
+        /// One event waiter for the whole wait, raced against one timer per poll. Timers are cancelled, never the
+        /// waiter: a cancelled waiter can swallow a later event in the isolated worker. A new waiter is created only
+        /// after the previous one has completed.
+        /// </summary>
+        private async Task<FreepikTask> WaitForTerminalStatusAsync(FreepikTask task)
         {
-            return Failed(new JobError(JobErrorCodes.EmptyResult, $"Freepik reported task {task.TaskId} as COMPLETED without a video URL."));
-        }
-
-        var result = new VideoJobResult { Status = JobStatus.Completed, VideoUrls = task.Generated };
-        if (!input.Settings.ArchiveVideo)
-        {
-            return result;
-        }
-
-        Report(progress with { Stage = JobStage.Archiving });
-        string? failure;
-        try
-        {
-            var archived = await context.CallActivityAsync<ArchiveResult>(
-                WorkflowActivities.ArchiveVideo, new ArchiveRequest(input.JobId, task.Generated[0]), ActivityRetry.Idempotent);
-            if (archived is { Succeeded: true, BlobName: { } blob })
+            var update = context.WaitForExternalEvent<FreepikTaskUpdate>(FreepikTaskUpdate.EventName);
+            var submittedAt = new DateTimeOffset(Now, TimeSpan.Zero);
+            while (!task.Status.IsTerminal && pollError is null)
             {
-                return result with { Video = new ArchivedVideo(blob, archived.Bytes) };
+                var now = Now;
+                if (now >= deadline)
+                {
+                    break;
+                }
+
+                var next = now + PollSchedule.DelayBefore(progress.Polls, input.Settings);
+                var pollAt = next < deadline ? next : deadline;
+                using var timerCancellation = new CancellationTokenSource();
+                var timer = context.CreateTimer(pollAt, timerCancellation.Token);
+                if (await Task.WhenAny(update, timer) == update)
+                {
+                    // Cancel the timer so that a finished instance is not kept alive by it. Synchronously: an
+                    // orchestrator must not hand work to the thread pool.
+                    timerCancellation.Cancel();
+                    task = Apply(task, await update);
+                    update = context.WaitForExternalEvent<FreepikTaskUpdate>(FreepikTaskUpdate.EventName);
+                    continue;
+                }
+
+                // The poll at the deadline is the last chance: a video that finished in time is not given up.
+                firedAt = pollAt;
+                task = Apply(task, await PollAsync(task, submittedAt));
             }
 
-            failure = archived.Error;
-        }
-        catch (Exception exception) when (exception is not OperationCanceledException)
-        {
-            failure = exception.Message;
+            return task;
         }
 
-        // The video exists and its Freepik URL is in the result: the job completed, only our copy is missing.
-        logger.LogError("Job {JobId}: archiving the video failed: {Reason}", input.JobId, failure);
-        return result with { Error = new JobError(JobErrorCodes.ArchiveFailed, $"The video was generated but could not be copied to storage ({failure}); videoUrls holds Freepik's URL.") };
-    }
-
-    private async Task<VideoJobResult> FinishAsync(VideoJobResult result)
-    {
-        Report(progress with { Stage = JobStage.Done, Result = result });
-        logger.LogInformation("Job {JobId} finished {Status} {ErrorCode}", input.JobId, result.Status, result.Error?.Code);
-        if (input.CallbackUrl is not null)
+        /// <summary>
+        /// One status poll. No durable retry policy: the Freepik client already retries GETs, and a poll that fails
+        /// anyway is simply followed by the next one, so stacking retries would only multiply requests.
+        /// </summary>
+        private async Task<FreepikResult> PollAsync(FreepikTask task, DateTimeOffset submittedAt)
         {
             try
             {
-                await context.CallActivityAsync<bool>(
-                    WorkflowActivities.NotifyCallback,
-                    new CallbackRequest(input.CallbackUrl, input.JobId, result, progress, input.CreatedAt),
-                    ActivityRetry.Idempotent);
+                return await context.CallActivityAsync<FreepikResult>(WorkflowActivities.GetVideoTaskStatus, new StatusRequest(task.TaskId, submittedAt));
             }
             catch (Exception exception) when (exception is not OperationCanceledException)
             {
-                // The job's outcome stands; a caller that missed the callback can still read the job.
-                logger.LogWarning(exception, "Job {JobId}: the callback could not be delivered", input.JobId);
+                logger.LogWarning("Job {JobId}: polling task {TaskId} failed ({Reason}); the next poll will try again", input.JobId, task.TaskId, exception.Message);
+                return new FreepikResult { Outcome = FreepikOutcome.Transient, Message = exception.Message };
             }
         }
 
-        return result;
+        private FreepikTask Apply(FreepikTask current, FreepikTaskUpdate update)
+        {
+            var isNew = update.DeliveryId is null || deliveries.Add(update.DeliveryId);
+            Report(progress with { Webhooks = progress.Webhooks + 1 });
+            if (!isNew || !string.Equals(update.TaskId, current.TaskId, StringComparison.Ordinal))
+            {
+                logger.LogInformation("Job {JobId} ignored a duplicate or foreign webhook for task {TaskId}", input.JobId, update.TaskId);
+                return current;
+            }
+
+            return Advance(current, new FreepikTask(update.TaskId, new FreepikTaskStatus(update.Status), update.Generated));
+        }
+
+        private FreepikTask Apply(FreepikTask current, FreepikResult polled)
+        {
+            Report(progress with { Polls = progress.Polls + 1 });
+
+            // Freepik has been seen to answer 404 for a while after create: one 404 is not a lost task.
+            notFoundInARow = polled.Outcome == FreepikOutcome.NotFound ? notFoundInARow + 1 : 0;
+
+            // Freepik lost the task or our key stopped working: waiting longer cannot help.
+            pollError = polled.Outcome switch
+            {
+                FreepikOutcome.NotFound when notFoundInARow >= NotFoundPollsBeforeGivingUp => new JobError(JobErrorCodes.FreepikTaskNotFound, $"Freepik answered 404 for task {current.TaskId} {notFoundInARow} times in a row."),
+                FreepikOutcome.Unauthorized => new JobError(JobErrorCodes.FreepikUnauthorized, $"Freepik refused the API key while polling task {current.TaskId}: {polled.Message}. Check Freepik:ApiKey."),
+                FreepikOutcome.Rejected => new JobError(JobErrorCodes.FreepikRejected, $"Freepik rejected the status request for task {current.TaskId}: {polled.Describe()}"),
+                _ => null,
+            };
+            return polled.Outcome == FreepikOutcome.Accepted && polled.Task is not null ? Advance(current, polled.Task) : current;
+        }
+
+        /// <summary>Statuses only move forward, and the first terminal status wins: stale and out-of-order updates change nothing.</summary>
+        private FreepikTask Advance(FreepikTask current, FreepikTask next)
+        {
+            if (current.Status.IsTerminal || next.Status.Rank < current.Status.Rank)
+            {
+                return current;
+            }
+
+            if (!next.Status.IsKnown)
+            {
+                logger.LogWarning("Job {JobId}: Freepik reported the unknown status {Status}; still waiting", input.JobId, next.Status.Value);
+            }
+
+            Report(progress with { FreepikStatus = next.Status.Value });
+            return next;
+        }
+
+        private async Task<VideoJobResult> OutcomeAsync(FreepikTask task)
+        {
+            if (pollError is not null)
+            {
+                return Failed(pollError);
+            }
+
+            if (task.Status == FreepikTaskStatus.Failed)
+            {
+                return Failed(new JobError(JobErrorCodes.FreepikFailed, $"Freepik reported task {task.TaskId} as FAILED (Freepik gives no reason)."));
+            }
+
+            if (task.Status != FreepikTaskStatus.Completed)
+            {
+                return new VideoJobResult
+                {
+                    Status = JobStatus.TimedOut,
+                    Error = new JobError(JobErrorCodes.DeadlineExceeded, $"Freepik task {task.TaskId} was still {task.Status.Value} at the deadline of {input.Settings.Deadline}. Its id is kept: the video may still be fetched later."),
+                };
+            }
+
+            if (!HasVideo(task))
+            {
+                // The webhook may have been sent before the URL was filled in: ask once before failing a paid video.
+                var polled = await PollAsync(task, new DateTimeOffset(Now, TimeSpan.Zero));
+                if (polled.Task is { } fresh && fresh.Status == FreepikTaskStatus.Completed && HasVideo(fresh))
+                {
+                    task = fresh;
+                }
+            }
+
+            if (!HasVideo(task))
+            {
+                return Failed(new JobError(JobErrorCodes.EmptyResult, $"Freepik reported task {task.TaskId} as COMPLETED without a video URL."));
+            }
+
+            var result = new VideoJobResult { Status = JobStatus.Completed, VideoUrls = task.Generated };
+            if (!input.Settings.ArchiveVideo)
+            {
+                return result;
+            }
+
+            Report(progress with { Stage = JobStage.Archiving });
+            string? failure;
+            try
+            {
+                var archived = await context.CallActivityAsync<ArchiveResult>(
+                    WorkflowActivities.ArchiveVideo, new ArchiveRequest(input.JobId, task.Generated[0]), idempotentRetry);
+                if (archived is { Succeeded: true, BlobName: { } blob })
+                {
+                    return result with { Video = new ArchivedVideo(blob, archived.Bytes) };
+                }
+
+                failure = archived.Error;
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                failure = exception.Message;
+            }
+
+            // The video exists and its Freepik URL is in the result: the job completed, only our copy is missing.
+            logger.LogError("Job {JobId}: archiving the video failed: {Reason}", input.JobId, failure);
+            return result with { Error = new JobError(JobErrorCodes.ArchiveFailed, $"The video was generated but could not be copied to storage ({failure}); videoUrls holds Freepik's URL.") };
+        }
+
+        private async Task<VideoJobResult> FinishAsync(VideoJobResult outcome)
+        {
+            var result = outcome.Bounded();
+            Report(progress with { Stage = JobStage.Done, Result = result });
+            logger.LogInformation("Job {JobId} finished {Status} {ErrorCode}", input.JobId, result.Status, result.Error?.Code);
+            if (input.CallbackUrl is not null)
+            {
+                try
+                {
+                    await context.CallActivityAsync<bool>(
+                        WorkflowActivities.NotifyCallback,
+                        new CallbackRequest(input.CallbackUrl, input.JobId, result, progress, input.CreatedAt),
+                        idempotentRetry);
+                }
+                catch (Exception exception) when (exception is not OperationCanceledException)
+                {
+                    // The job's outcome stands; a caller that missed the callback can still read the job.
+                    logger.LogWarning(exception, "Job {JobId}: the callback could not be delivered", input.JobId);
+                }
+            }
+
+            return result;
+        }
+
+        private void Report(VideoJobProgress next)
+        {
+            progress = next.Bounded() with { UpdatedAt = Now };
+            context.SetCustomStatus(progress);
+        }
+
+        private static bool HasVideo(FreepikTask task) => task.Generated.Count > 0 && !string.IsNullOrWhiteSpace(task.Generated[0]);
+
+        private static VideoJobResult Failed(JobError error) => new() { Status = JobStatus.Failed, Error = error };
+
+        private static JobError SubmitError(FreepikResult result) => result.Outcome switch
+        {
+            FreepikOutcome.Rejected => new JobError(JobErrorCodes.FreepikRejected, $"Freepik rejected the request: {result.Describe()}"),
+            FreepikOutcome.Unauthorized => new JobError(JobErrorCodes.FreepikUnauthorized, $"Freepik refused the API key: {result.Message}. Check Freepik:ApiKey."),
+            FreepikOutcome.OutcomeUnknown => new JobError(JobErrorCodes.SubmitOutcomeUnknown, $"The create call may or may not have reached Freepik ({result.Message}). It is not retried, to avoid paying twice; check Freepik's task list before resubmitting."),
+            _ => new JobError(JobErrorCodes.FreepikUnavailable, $"Freepik stayed unavailable: {result.Message}"),
+        };
     }
-
-    private void Report(VideoJobProgress next)
-    {
-        progress = next with { UpdatedAt = context.CurrentUtcDateTime };
-        context.SetCustomStatus(progress);
-    }
-
-    private static bool HasVideo(FreepikTask task) => task.Generated.Count > 0 && !string.IsNullOrWhiteSpace(task.Generated[0]);
-
-    private static VideoJobResult Failed(JobError error) => new() { Status = JobStatus.Failed, Error = error };
-
-    private static JobError SubmitError(FreepikResult result) => result.Outcome switch
-    {
-        FreepikOutcome.Rejected => new JobError(JobErrorCodes.FreepikRejected, $"Freepik rejected the request: {result.Describe()}"),
-        FreepikOutcome.Unauthorized => new JobError(JobErrorCodes.FreepikUnauthorized, $"Freepik refused the API key: {result.Message}. Check Freepik:ApiKey."),
-        FreepikOutcome.OutcomeUnknown => new JobError(JobErrorCodes.SubmitOutcomeUnknown, $"The create call may or may not have reached Freepik ({result.Message}). It is not retried, to avoid paying twice; check Freepik's task list before resubmitting."),
-        _ => new JobError(JobErrorCodes.FreepikUnavailable, $"Freepik stayed unavailable: {result.Message}"),
-    };
 }

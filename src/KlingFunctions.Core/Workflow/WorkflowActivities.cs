@@ -11,6 +11,7 @@ public static class WorkflowActivities
     public const string GetVideoTaskStatus = nameof(GetVideoTaskStatus);
     public const string ArchiveVideo = nameof(ArchiveVideo);
     public const string NotifyCallback = nameof(NotifyCallback);
+
 }
 
 /// <summary>The create call's input: the staged blobs (made into SAS URLs inside the activity) and the parameters.</summary>

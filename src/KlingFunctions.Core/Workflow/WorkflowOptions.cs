@@ -22,6 +22,14 @@ public sealed class WorkflowOptions : IValidatableObject
     [Range(1, 20)]
     public int MaxSubmitAttempts { get; set; } = 5;
 
+    /// <summary>Attempts of staging, archiving and the callback, which are safe to repeat, before they count as failed.</summary>
+    [Range(1, 20)]
+    public int ActivityRetryAttempts { get; set; } = 5;
+
+    /// <summary>The wait before the first retry of those activities; it doubles with each retry, up to 2 minutes.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "00:10:00")]
+    public TimeSpan ActivityRetryInterval { get; set; } = TimeSpan.FromSeconds(5);
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (FirstPoll <= TimeSpan.Zero)
@@ -48,5 +56,7 @@ public sealed class WorkflowOptions : IValidatableObject
         ArchiveVideo = ArchiveVideo,
         WebhooksEnabled = webhooksEnabled,
         MaxSubmitAttempts = MaxSubmitAttempts,
+        ActivityRetryAttempts = ActivityRetryAttempts,
+        ActivityRetryInterval = ActivityRetryInterval,
     };
 }

@@ -16,4 +16,10 @@ public sealed record WorkflowSettings
 
     /// <summary>How many times a create that certainly did not reach Freepik (429, 503, refused) is tried.</summary>
     public int MaxSubmitAttempts { get; init; } = 5;
+
+    /// <summary>Attempts of an activity that is safe to repeat (staging, archiving, the callback) before it counts as failed.</summary>
+    public int ActivityRetryAttempts { get; init; } = 5;
+
+    /// <summary>The wait before the first retry of such an activity; each further retry waits twice as long, up to 2 minutes.</summary>
+    public TimeSpan ActivityRetryInterval { get; init; } = TimeSpan.FromSeconds(5);
 }

@@ -12,7 +12,7 @@ internal static class AzuriteInstall
 
     public static async Task<string> EnsureAsync(string root, CancellationToken cancellationToken)
     {
-        var binary = Path.Combine(root, "node_modules", ".bin", "azurite-blob");
+        var binary = Path.Combine(root, "node_modules", ".bin", "azurite");
         if (File.Exists(binary))
         {
             return binary;

@@ -13,5 +13,5 @@ public sealed class StartVideo(VideoApi api)
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "videos")] HttpRequest request,
         [DurableClient] DurableTaskClient client,
         CancellationToken cancellationToken)
-        => api.StartAsync(request, new DurableVideoJobClient(client), cancellationToken);
+        => api.StartAsync(request, new DurableVideoJobClient(client, ManagementUrls.Of(client)), cancellationToken);
 }

@@ -1,116 +1,147 @@
+using System.Text.Json;
 using KlingFunctions.Freepik;
 using KlingFunctions.Staging;
 using KlingFunctions.Storage;
 using KlingFunctions.Workflow;
+using static KlingFunctions.Core.Tests.Workflow.JobScript;
 
 namespace KlingFunctions.Core.Tests.Workflow;
 
-public sealed class VideoOrchestrationTests
+/// <summary>
+/// The orchestration's scenarios on the Durable Task engine, with its replays: every await below is a new episode
+/// that replays the job's history from the start, so a non-deterministic orchestration fails these tests.
+/// </summary>
+[Collection(UsesWorkflowEngine.Name)]
+public sealed class VideoOrchestrationTests(WorkflowEngine engine)
 {
-    private static readonly DateTime Start = new(2026, 11, 24, 10, 0, 0, DateTimeKind.Utc);
-    private const string TaskId = "task-1";
-    private const string VideoUrl = "https://cdn.example/video.mp4";
+    /// <summary>Polls so far apart that a test which raises webhooks never sees one.</summary>
+    private static readonly WorkflowSettings WebhooksOnly = Settings(webhooks: true) with { FirstPoll = TimeSpan.FromMinutes(5), MaxPollInterval = TimeSpan.FromMinutes(5), Deadline = TimeSpan.FromHours(1) };
 
     [Fact]
-    public void Completes_from_the_webhook_without_polling()
+    public async Task Completes_from_the_webhooks_without_polling_and_archives_the_video()
     {
-        var host = Submitted(webhooks: true)
-            .RaiseAt(Start.AddSeconds(40), Update("IN_PROGRESS", "d1"))
-            .RaiseAt(Start.AddSeconds(90), Update("COMPLETED", "d2", VideoUrl));
+        var script = new JobScript();
+        var id = await engine.StartAsync(script, WebhooksOnly);
+        await engine.ReachedAsync(id, JobStage.Generating);
 
-        var result = host.Run(Input(webhooks: true));
+        await engine.RaiseAsync(id, Update("IN_PROGRESS", "d1"));
+        await engine.RaiseAsync(id, Update("COMPLETED", "d2", VideoUrl));
+        var (result, progress) = await engine.FinishedAsync(id);
 
         Assert.Equal(JobStatus.Completed, result.Status);
         Assert.Equal([VideoUrl], result.VideoUrls);
-        Assert.Equal(new ArchivedVideo("job-1.mp4", 1234), result.Video);
-        Assert.Equal(0, host.CallsTo(WorkflowActivities.GetVideoTaskStatus));
-        var last = Assert.IsType<VideoJobProgress>(host.CustomStatuses[^1]);
-        Assert.Equal((JobStage.Done, 2, 0, "COMPLETED"), (last.Stage, last.Webhooks, last.Polls, last.FreepikStatus));
+        Assert.Equal(new ArchivedVideo($"{id}.mp4", 1234), result.Video);
+        Assert.Equal(0, script.CallsTo(WorkflowActivities.GetVideoTaskStatus));
+        Assert.Equal((JobStage.Done, 2, 0, "COMPLETED"), (progress.Stage, progress.Webhooks, progress.Polls, progress.FreepikStatus));
     }
 
     [Fact]
-    public void Completes_by_polling_when_the_webhook_is_lost()
+    public async Task Completes_by_polling_when_the_webhook_is_lost()
     {
         var polls = 0;
-        var host = Submitted(webhooks: true)
-            .OnActivity<StatusRequest>(WorkflowActivities.GetVideoTaskStatus, _ => ++polls < 2 ? Polled("IN_PROGRESS") : Polled("COMPLETED", VideoUrl));
+        var script = new JobScript { Status = _ => Interlocked.Increment(ref polls) < 2 ? Polled("IN_PROGRESS") : Polled("COMPLETED", VideoUrl) };
 
-        var result = host.Run(Input(webhooks: true));
-
-        Assert.Equal(JobStatus.Completed, result.Status);
-        Assert.Equal(2, host.CallsTo(WorkflowActivities.GetVideoTaskStatus));
-    }
-
-    [Fact]
-    public void A_stale_status_after_a_terminal_one_changes_nothing_and_duplicates_are_ignored()
-    {
-        var host = Submitted(webhooks: true)
-            .RaiseAt(Start.AddSeconds(10), Update("COMPLETED", "d2", VideoUrl))
-            .RaiseAt(Start.AddSeconds(11), Update("COMPLETED", "d2", VideoUrl))
-            .RaiseAt(Start.AddSeconds(12), Update("IN_PROGRESS", "d1"));
-
-        var result = host.Run(Input(webhooks: true));
+        var (result, progress) = await engine.FinishedAsync(await engine.StartAsync(script, Settings(webhooks: true)));
 
         Assert.Equal(JobStatus.Completed, result.Status);
-        Assert.Equal(1, host.CallsTo(WorkflowActivities.ArchiveVideo));
+        Assert.Equal((2, 0), (script.CallsTo(WorkflowActivities.GetVideoTaskStatus), progress.Webhooks));
     }
 
     [Fact]
-    public void An_update_for_another_task_is_ignored()
+    public async Task A_webhook_raised_before_the_orchestration_waits_is_kept_for_it()
     {
-        var host = Submitted(webhooks: true)
-            .RaiseAt(Start.AddSeconds(10), new FreepikTaskUpdate("x", "other-task", "FAILED", []))
-            .RaiseAt(Start.AddSeconds(20), Update("COMPLETED", "d2", VideoUrl));
+        var script = new JobScript();
 
-        Assert.Equal(JobStatus.Completed, host.Run(Input(webhooks: true)).Status);
+        // Raised at once, while the job is still staging: Durable buffers it until the orchestration waits.
+        var id = await engine.StartAsync(script, WebhooksOnly);
+        await engine.RaiseAsync(id, Update("COMPLETED", "d1", VideoUrl));
+        var (result, progress) = await engine.FinishedAsync(id);
+
+        Assert.Equal(JobStatus.Completed, result.Status);
+        Assert.Equal((0, 1), (progress.Polls, progress.Webhooks));
     }
 
     [Fact]
-    public void Fails_with_FreepikFailed_when_Freepik_reports_FAILED()
+    public async Task A_stale_status_after_a_terminal_one_changes_nothing_and_duplicates_are_ignored()
     {
-        var host = Submitted(webhooks: true).RaiseAt(Start.AddSeconds(30), Update("FAILED", "d1"));
+        var script = new JobScript();
+        var id = await engine.StartAsync(script, WebhooksOnly);
+        await engine.ReachedAsync(id, JobStage.Generating);
 
-        var result = host.Run(Input(webhooks: true));
+        await engine.RaiseAsync(id, Update("COMPLETED", "d2", VideoUrl));
+        await engine.RaiseAsync(id, Update("COMPLETED", "d2", VideoUrl));
+        await engine.RaiseAsync(id, Update("IN_PROGRESS", "d1"));
+        var (result, progress) = await engine.FinishedAsync(id);
+
+        Assert.Equal(JobStatus.Completed, result.Status);
+        Assert.Equal("COMPLETED", progress.FreepikStatus);
+        Assert.Equal(1, script.CallsTo(WorkflowActivities.ArchiveVideo));
+    }
+
+    [Fact]
+    public async Task An_update_for_another_task_is_ignored()
+    {
+        var id = await engine.StartAsync(new JobScript(), WebhooksOnly);
+        await engine.ReachedAsync(id, JobStage.Generating);
+
+        await engine.RaiseAsync(id, new FreepikTaskUpdate("x", "other-task", "FAILED", []));
+        await engine.RaiseAsync(id, Update("COMPLETED", "d2", VideoUrl));
+
+        Assert.Equal(JobStatus.Completed, (await engine.FinishedAsync(id)).Result.Status);
+    }
+
+    [Fact]
+    public async Task Fails_with_FreepikFailed_when_Freepik_reports_FAILED()
+    {
+        var script = new JobScript();
+        var id = await engine.StartAsync(script, WebhooksOnly);
+        await engine.RaiseAsync(id, Update("FAILED", "d1"));
+
+        var (result, _) = await engine.FinishedAsync(id);
 
         Assert.Equal((JobStatus.Failed, JobErrorCodes.FreepikFailed), (result.Status, result.Error?.Code));
-        Assert.Equal(0, host.CallsTo(WorkflowActivities.ArchiveVideo));
+        Assert.Equal(0, script.CallsTo(WorkflowActivities.ArchiveVideo));
     }
 
     [Fact]
-    public void Fails_with_EmptyResult_when_COMPLETED_has_no_video()
+    public async Task Fails_with_EmptyResult_when_COMPLETED_has_no_video_even_after_asking_again()
     {
-        var host = Submitted(webhooks: true).RaiseAt(Start.AddSeconds(30), Update("COMPLETED", "d1"));
+        var script = new JobScript();
+        var id = await engine.StartAsync(script, WebhooksOnly);
+        await engine.RaiseAsync(id, Update("COMPLETED", "d1"));
 
-        var result = host.Run(Input(webhooks: true));
+        var (result, _) = await engine.FinishedAsync(id);
 
         Assert.Equal((JobStatus.Failed, JobErrorCodes.EmptyResult), (result.Status, result.Error?.Code));
+        Assert.Equal(1, script.CallsTo(WorkflowActivities.GetVideoTaskStatus));
     }
 
     [Fact]
-    public void A_COMPLETED_webhook_without_a_video_is_checked_with_one_poll_before_failing()
+    public async Task A_COMPLETED_webhook_without_a_video_is_checked_with_one_poll_before_failing()
     {
-        var host = Submitted(webhooks: true)
-            .OnActivity<StatusRequest>(WorkflowActivities.GetVideoTaskStatus, _ => Polled("COMPLETED", VideoUrl))
-            .RaiseAt(Start.AddSeconds(30), Update("COMPLETED", "d1"));
+        var script = new JobScript { Status = _ => Polled("COMPLETED", VideoUrl) };
+        var id = await engine.StartAsync(script, WebhooksOnly);
+        await engine.RaiseAsync(id, Update("COMPLETED", "d1"));
 
-        var result = host.Run(Input(webhooks: true));
+        var (result, _) = await engine.FinishedAsync(id);
 
         Assert.Equal(JobStatus.Completed, result.Status);
         Assert.Equal([VideoUrl], result.VideoUrls);
-        Assert.Equal(1, host.CallsTo(WorkflowActivities.GetVideoTaskStatus));
+        Assert.Equal(1, script.CallsTo(WorkflowActivities.GetVideoTaskStatus));
     }
 
     [Fact]
-    public void A_single_404_from_a_poll_is_not_a_lost_task_but_several_in_a_row_are()
+    public async Task A_single_404_from_a_poll_is_not_a_lost_task_but_several_in_a_row_are()
     {
         var polls = 0;
-        var recovering = Submitted(webhooks: false)
-            .OnActivity<StatusRequest>(WorkflowActivities.GetVideoTaskStatus, _ => ++polls == 1 ? new FreepikResult { Outcome = FreepikOutcome.NotFound } : Polled("COMPLETED", VideoUrl));
-        var lost = Submitted(webhooks: false)
-            .OnActivity<StatusRequest>(WorkflowActivities.GetVideoTaskStatus, _ => new FreepikResult { Outcome = FreepikOutcome.NotFound });
+        var recovering = new JobScript { Status = _ => Interlocked.Increment(ref polls) == 1 ? new FreepikResult { Outcome = FreepikOutcome.NotFound } : Polled("COMPLETED", VideoUrl) };
+        var lost = new JobScript { Status = _ => new FreepikResult { Outcome = FreepikOutcome.NotFound } };
 
-        Assert.Equal(JobStatus.Completed, recovering.Run(Input(webhooks: false)).Status);
-        Assert.Equal(JobErrorCodes.FreepikTaskNotFound, lost.Run(Input(webhooks: false)).Error?.Code);
+        var recovered = await engine.FinishedAsync(await engine.StartAsync(recovering, Settings(webhooks: false)));
+        var gone = await engine.FinishedAsync(await engine.StartAsync(lost, Settings(webhooks: false)));
+
+        Assert.Equal(JobStatus.Completed, recovered.Result.Status);
+        Assert.Equal(JobErrorCodes.FreepikTaskNotFound, gone.Result.Error?.Code);
         Assert.Equal(VideoOrchestration.NotFoundPollsBeforeGivingUp, lost.CallsTo(WorkflowActivities.GetVideoTaskStatus));
     }
 
@@ -118,192 +149,161 @@ public sealed class VideoOrchestrationTests
     [InlineData(FreepikOutcome.Rejected, JobErrorCodes.FreepikRejected)]
     [InlineData(FreepikOutcome.Unauthorized, JobErrorCodes.FreepikUnauthorized)]
     [InlineData(FreepikOutcome.OutcomeUnknown, JobErrorCodes.SubmitOutcomeUnknown)]
-    public void A_create_that_did_not_certainly_fail_for_a_transient_reason_is_never_retried(FreepikOutcome outcome, string code)
+    public async Task A_create_that_did_not_certainly_fail_for_a_transient_reason_is_never_retried(FreepikOutcome outcome, string code)
     {
-        var host = Staged().OnActivity<SubmitRequest>(WorkflowActivities.SubmitVideoTask, _ => new FreepikResult { Outcome = outcome, Message = "no" });
+        var script = new JobScript { Submit = _ => new FreepikResult { Outcome = outcome, Message = "no" } };
 
-        var result = host.Run(Input(webhooks: true));
+        var (result, _) = await engine.FinishedAsync(await engine.StartAsync(script, Settings(webhooks: true)));
 
         Assert.Equal((JobStatus.Failed, code), (result.Status, result.Error?.Code));
-        Assert.Equal(1, host.CallsTo(WorkflowActivities.SubmitVideoTask));
+        Assert.Equal(1, script.CallsTo(WorkflowActivities.SubmitVideoTask));
     }
 
     [Fact]
-    public void A_transient_create_failure_is_retried_after_Retry_After_and_makes_one_task()
+    public async Task A_create_answered_429_or_503_is_retried_after_Retry_After_and_makes_one_task()
     {
+        var retryAfter = TimeSpan.FromMilliseconds(300);
         var attempts = 0;
-        var host = Staged()
-            .OnActivity<SubmitRequest>(WorkflowActivities.SubmitVideoTask, _ => ++attempts == 1
-                ? new FreepikResult { Outcome = FreepikOutcome.Transient, RetryAfter = TimeSpan.FromSeconds(7) }
-                : Accepted("CREATED"))
-            .OnActivity<StatusRequest>(WorkflowActivities.GetVideoTaskStatus, _ => Polled("COMPLETED", VideoUrl))
-            .OnActivity<ArchiveRequest>(WorkflowActivities.ArchiveVideo, _ => new ArchiveResult("job-1.mp4", 1, null));
+        var script = new JobScript
+        {
+            Submit = _ => Interlocked.Increment(ref attempts) == 1
+                ? new FreepikResult { Outcome = FreepikOutcome.Transient, StatusCode = 429, RetryAfter = retryAfter }
+                : Accepted("CREATED"),
+            Status = _ => Polled("COMPLETED", VideoUrl),
+        };
 
-        var result = host.Run(Input(webhooks: false));
+        var (result, _) = await engine.FinishedAsync(await engine.StartAsync(script, Settings(webhooks: false)));
 
         Assert.Equal(JobStatus.Completed, result.Status);
-        Assert.Equal(2, host.CallsTo(WorkflowActivities.SubmitVideoTask));
-        Assert.Contains($"timer {Start.AddSeconds(7):O}", host.Actions);
+        Assert.Equal([1, 2], script.InputsOf<SubmitRequest>(WorkflowActivities.SubmitVideoTask).Select(request => request.Attempt));
+        var times = script.TimesOf(WorkflowActivities.SubmitVideoTask);
+        Assert.True(times[1] - times[0] >= retryAfter, $"The second create came {(times[1] - times[0]).TotalMilliseconds} ms after the first, before Retry-After.");
     }
 
     [Fact]
-    public void Gives_up_with_FreepikUnavailable_after_the_configured_create_attempts()
+    public async Task Gives_up_with_FreepikUnavailable_after_the_configured_create_attempts()
     {
-        var host = Staged().OnActivity<SubmitRequest>(WorkflowActivities.SubmitVideoTask, _ => new FreepikResult { Outcome = FreepikOutcome.Transient, StatusCode = 503 });
+        var script = new JobScript { Submit = _ => new FreepikResult { Outcome = FreepikOutcome.Transient, StatusCode = 503, RetryAfter = TimeSpan.FromMilliseconds(50) } };
 
-        var result = host.Run(Input(webhooks: true));
+        var (result, _) = await engine.FinishedAsync(await engine.StartAsync(script, Settings(webhooks: true) with { MaxSubmitAttempts = 3 }));
 
         Assert.Equal((JobStatus.Failed, JobErrorCodes.FreepikUnavailable), (result.Status, result.Error?.Code));
-        Assert.Equal(5, host.CallsTo(WorkflowActivities.SubmitVideoTask));
+        Assert.Equal(3, script.CallsTo(WorkflowActivities.SubmitVideoTask));
     }
 
     [Fact]
-    public void Times_out_at_the_deadline_after_a_last_poll_and_leaves_no_timer_running()
+    public async Task Times_out_at_the_deadline_after_a_last_poll_at_the_deadline()
     {
-        var host = Submitted(webhooks: false)
-            .OnActivity<StatusRequest>(WorkflowActivities.GetVideoTaskStatus, _ => Polled("IN_PROGRESS"));
+        var deadline = TimeSpan.FromSeconds(2);
+        var script = new JobScript();
 
-        var result = host.Run(Input(webhooks: false) with { Settings = Settings(false) with { Deadline = TimeSpan.FromMinutes(10) } });
+        var started = DateTimeOffset.UtcNow;
+        var (result, progress) = await engine.FinishedAsync(await engine.StartAsync(script, Settings(webhooks: false) with { Deadline = deadline }));
 
         Assert.Equal((JobStatus.TimedOut, JobErrorCodes.DeadlineExceeded), (result.Status, result.Error?.Code));
-        var timers = host.Actions.Where(a => a.StartsWith("timer ", StringComparison.Ordinal)).ToList();
-        Assert.Equal($"timer {Start.AddMinutes(10):O}", timers[^1]);
-        Assert.Equal(timers.Count, host.History.Count(h => h.Kind == "timer"));
+        Assert.Equal(JobStage.Done, progress.Stage);
+        Assert.True(script.TimesOf(WorkflowActivities.GetVideoTaskStatus)[^1] >= started + deadline, "The last poll came before the deadline.");
     }
 
     [Fact]
-    public void Polls_back_off_from_FirstPoll_to_MaxPollInterval()
+    public async Task Polls_back_off_from_FirstPoll_to_MaxPollInterval()
     {
         var polls = 0;
-        var host = Submitted(webhooks: false)
-            .OnActivity<StatusRequest>(WorkflowActivities.GetVideoTaskStatus, _ => ++polls < 6 ? Polled("IN_PROGRESS") : Polled("COMPLETED", VideoUrl));
+        var settings = Settings(webhooks: false) with { FirstPoll = TimeSpan.FromMilliseconds(150), MaxPollInterval = TimeSpan.FromMilliseconds(600) };
+        var script = new JobScript { Status = _ => Interlocked.Increment(ref polls) < 5 ? Polled("IN_PROGRESS") : Polled("COMPLETED", VideoUrl) };
 
-        host.Run(Input(webhooks: false));
+        await engine.FinishedAsync(await engine.StartAsync(script, settings));
 
-        var fireTimes = host.Actions.Where(a => a.StartsWith("timer ", StringComparison.Ordinal))
-            .Select(a => DateTime.Parse(a[6..], null, System.Globalization.DateTimeStyles.RoundtripKind)).ToList();
-        var gaps = fireTimes.Zip(fireTimes.Skip(1), (a, b) => (b - a).TotalSeconds).Prepend((fireTimes[0] - Start).TotalSeconds);
-        Assert.Equal([15, 30, 60, 120, 120, 120], gaps);
+        // Each wait is at least the schedule's (a timer never fires early on this engine); later ones may be longer.
+        var times = script.TimesOf(WorkflowActivities.GetVideoTaskStatus);
+        var gaps = times.Zip(times.Skip(1), (a, b) => (b - a).TotalMilliseconds).ToList();
+        double[] schedule = [300, 600, 600, 600];
+        Assert.All(gaps.Zip(schedule), gap => Assert.True(gap.First >= gap.Second, $"A poll came {gap.First} ms after the previous one; the schedule says {gap.Second} ms."));
     }
 
     [Fact]
-    public void A_failing_poll_is_followed_by_the_next_poll_instead_of_failing_the_job()
+    public async Task A_failing_poll_is_followed_by_the_next_poll_instead_of_failing_the_job()
     {
         var polls = 0;
-        var host = Submitted(webhooks: false)
-            .OnActivity<StatusRequest>(WorkflowActivities.GetVideoTaskStatus, _ => ++polls == 1 ? throw new InvalidOperationException("status activity crashed") : Polled("COMPLETED", VideoUrl));
+        var script = new JobScript { Status = _ => Interlocked.Increment(ref polls) == 1 ? throw new InvalidOperationException("status activity crashed") : Polled("COMPLETED", VideoUrl) };
 
-        var result = host.Run(Input(webhooks: false));
+        var (result, _) = await engine.FinishedAsync(await engine.StartAsync(script, Settings(webhooks: false)));
 
         Assert.Equal(JobStatus.Completed, result.Status);
-        Assert.Equal(2, host.CallsTo(WorkflowActivities.GetVideoTaskStatus));
+        Assert.Equal(2, script.CallsTo(WorkflowActivities.GetVideoTaskStatus));
     }
 
     [Fact]
-    public void Fails_with_InvalidImage_before_anything_is_submitted()
+    public async Task Fails_with_InvalidImage_before_anything_is_submitted()
     {
-        var host = new ScriptedWorkflowHost(Start)
-            .OnActivity<StagingRequest>(WorkflowActivities.StageSourceImage, _ => StagingResult.Failed([new StagingError("image", "is 299×400 pixels, smaller than 300×300.")]));
+        var script = new JobScript { Stage = _ => StagingResult.Failed([new StagingError("image", "is 299×400 pixels, smaller than 300×300.")]) };
 
-        var result = host.Run(Input(webhooks: true));
+        var (result, _) = await engine.FinishedAsync(await engine.StartAsync(script, Settings(webhooks: true)));
 
         Assert.Equal((JobStatus.Failed, JobErrorCodes.InvalidImage), (result.Status, result.Error?.Code));
         Assert.Contains("image: is 299×400 pixels", result.Error!.Message, StringComparison.Ordinal);
-        Assert.Equal(0, host.CallsTo(WorkflowActivities.SubmitVideoTask));
+        Assert.Equal(0, script.CallsTo(WorkflowActivities.SubmitVideoTask));
     }
 
     [Fact]
-    public void Completes_with_ArchiveFailed_and_keeps_Freepiks_url_when_the_copy_fails()
+    public async Task Completes_with_ArchiveFailed_and_keeps_Freepiks_url_when_the_copy_fails()
     {
-        var host = Submitted(webhooks: true)
-            .OnActivity<ArchiveRequest>(WorkflowActivities.ArchiveVideo, _ => new ArchiveResult(null, 0, "the video URL answered 403"))
-            .RaiseAt(Start.AddSeconds(30), Update("COMPLETED", "d1", VideoUrl));
+        var script = new JobScript { Archive = _ => new ArchiveResult(null, 0, "the video URL answered 403") };
+        var id = await engine.StartAsync(script, WebhooksOnly);
+        await engine.RaiseAsync(id, Update("COMPLETED", "d1", VideoUrl));
 
-        var result = host.Run(Input(webhooks: true));
+        var (result, _) = await engine.FinishedAsync(id);
 
         Assert.Equal((JobStatus.Completed, JobErrorCodes.ArchiveFailed), (result.Status, result.Error?.Code));
         Assert.Equal([VideoUrl], result.VideoUrls);
     }
 
     [Fact]
-    public void Completes_with_ArchiveFailed_when_the_archive_activity_keeps_throwing()
+    public async Task An_archive_activity_that_keeps_throwing_is_retried_by_Durable_then_reported_as_ArchiveFailed()
     {
-        var host = Submitted(webhooks: true)
-            .OnActivity<ArchiveRequest>(WorkflowActivities.ArchiveVideo, _ => throw new InvalidOperationException("storage down"))
-            .RaiseAt(Start.AddSeconds(30), Update("COMPLETED", "d1", VideoUrl));
+        var script = new JobScript { Archive = _ => throw new InvalidOperationException("storage down") };
+        var id = await engine.StartAsync(script, WebhooksOnly with { ActivityRetryAttempts = 3 });
+        await engine.RaiseAsync(id, Update("COMPLETED", "d1", VideoUrl));
 
-        var result = host.Run(Input(webhooks: true));
+        var (result, _) = await engine.FinishedAsync(id);
 
         Assert.Equal((JobStatus.Completed, JobErrorCodes.ArchiveFailed), (result.Status, result.Error?.Code));
         Assert.Contains("storage down", result.Error!.Message, StringComparison.Ordinal);
+        Assert.Equal(3, script.CallsTo(WorkflowActivities.ArchiveVideo));
     }
 
     [Fact]
-    public void Calls_back_once_with_the_final_result()
+    public async Task Calls_back_once_with_the_final_result()
     {
-        CallbackRequest? callback = null;
-        var host = Submitted(webhooks: true)
-            .OnActivity<CallbackRequest>(WorkflowActivities.NotifyCallback, request => { callback = request; return true; })
-            .RaiseAt(Start.AddSeconds(30), Update("COMPLETED", "d1", VideoUrl));
+        var script = new JobScript();
+        var id = await engine.StartAsync(script, WebhooksOnly, callbackUrl: "https://caller.example/done");
+        await engine.RaiseAsync(id, Update("COMPLETED", "d1", VideoUrl));
 
-        host.Run(Input(webhooks: true) with { CallbackUrl = "https://caller.example/done" });
+        await engine.FinishedAsync(id);
 
-        Assert.Equal(1, host.CallsTo(WorkflowActivities.NotifyCallback));
-        Assert.Equal(("https://caller.example/done", JobStatus.Completed, JobStage.Done), (callback!.CallbackUrl, callback.Result.Status, callback.Progress.Stage));
+        var callback = Assert.Single(script.InputsOf<CallbackRequest>(WorkflowActivities.NotifyCallback));
+        Assert.Equal(("https://caller.example/done", JobStatus.Completed, JobStage.Done), (callback.CallbackUrl, callback.Result.Status, callback.Progress.Stage));
     }
 
     [Fact]
-    public void Replaying_the_recorded_history_repeats_the_same_actions()
+    public async Task The_custom_status_stays_small_whatever_Freepik_answers()
     {
-        var polls = 0;
-        var host = Submitted(webhooks: true)
-            .OnActivity<StatusRequest>(WorkflowActivities.GetVideoTaskStatus, _ => ++polls < 2 ? Polled("IN_PROGRESS") : Polled("COMPLETED", VideoUrl))
-            .RaiseAt(Start.AddSeconds(20), Update("IN_PROGRESS", "d1"))
-            .RaiseAt(Start.AddSeconds(21), Update("IN_PROGRESS", "d1"));
-        var input = Input(webhooks: true) with { CallbackUrl = "https://caller.example/done" };
-        host.OnActivity<CallbackRequest>(WorkflowActivities.NotifyCallback, _ => true);
-        var first = host.Run(input);
+        // The Azure Storage backend retries an instance forever once its custom status passes ~32K characters.
+        var script = new JobScript { Submit = _ => new FreepikResult { Outcome = FreepikOutcome.Rejected, Message = new string('x', 100_000) } };
 
-        var replayed = host.Replay(input);
+        var (result, progress) = await engine.FinishedAsync(await engine.StartAsync(script, Settings(webhooks: true)));
 
-        Assert.Equal(first, replayed with { VideoUrls = first.VideoUrls });
-        Assert.Equal(first.VideoUrls, replayed.VideoUrls);
-        Assert.True(host.Actions.Count > 10);
+        Assert.Equal(JobErrorCodes.FreepikRejected, result.Error?.Code);
+        Assert.InRange(JsonSerializer.Serialize(progress).Length, 1, 8_000);
     }
-
-    private static ScriptedWorkflowHost Staged()
-        => new ScriptedWorkflowHost(Start)
-            .OnActivity<StagingRequest>(WorkflowActivities.StageSourceImage, request => new StagingResult(
-                new StagedImage("image", request.Image!.BlobName!, ImageFormat.Png, 640, 480, 1000), null, [], []));
-
-    private static ScriptedWorkflowHost Submitted(bool webhooks)
-        => Staged()
-            .OnActivity<SubmitRequest>(WorkflowActivities.SubmitVideoTask, _ => Accepted("CREATED"))
-            .OnActivity<StatusRequest>(WorkflowActivities.GetVideoTaskStatus, _ => Polled(webhooks ? "IN_PROGRESS" : "COMPLETED", VideoUrl))
-            .OnActivity<ArchiveRequest>(WorkflowActivities.ArchiveVideo, request => new ArchiveResult($"{request.JobId}.mp4", 1234, null));
-
-    private static FreepikResult Accepted(string status) => new() { Outcome = FreepikOutcome.Accepted, Task = new FreepikTask(TaskId, new FreepikTaskStatus(status), []) };
-
-    private static FreepikResult Polled(string status, params string[] generated)
-        => new() { Outcome = FreepikOutcome.Accepted, Task = new FreepikTask(TaskId, new FreepikTaskStatus(status), generated) };
-
-    private static FreepikTaskUpdate Update(string status, string deliveryId, params string[] generated) => new(deliveryId, TaskId, status, generated);
 
     private static WorkflowSettings Settings(bool webhooks) => new()
     {
-        FirstPoll = TimeSpan.FromSeconds(15),
-        MaxPollInterval = TimeSpan.FromMinutes(2),
-        Deadline = TimeSpan.FromMinutes(60),
+        FirstPoll = TimeSpan.FromMilliseconds(50),
+        MaxPollInterval = TimeSpan.FromMilliseconds(100),
+        Deadline = TimeSpan.FromSeconds(30),
         ArchiveVideo = true,
         WebhooksEnabled = webhooks,
-    };
-
-    private static VideoJobInput Input(bool webhooks) => new()
-    {
-        JobId = "job-1",
-        CreatedAt = new DateTimeOffset(Start),
-        Parameters = new VideoParameters { Prompt = "a cat surfing", Duration = "5" },
-        Inputs = new StagingRequest("job-1", InputReference.Blob("job-1/image.png")),
-        Settings = Settings(webhooks),
+        ActivityRetryInterval = TimeSpan.FromMilliseconds(20),
     };
 }

@@ -5,8 +5,6 @@ namespace KlingFunctions.Workflow.Activities;
 /// <summary>Reads a Freepik task's status: the poll that backs up a late or lost webhook.</summary>
 public sealed class GetVideoTaskStatusActivity(IFreepikClient freepik) : WorkflowActivity<StatusRequest, FreepikResult>
 {
-    public override string Name => WorkflowActivities.GetVideoTaskStatus;
-
     public override Task<FreepikResult> RunAsync(StatusRequest input, CancellationToken cancellationToken)
         => freepik.GetTaskAsync(input.TaskId, input.SubmittedAt, cancellationToken);
 }

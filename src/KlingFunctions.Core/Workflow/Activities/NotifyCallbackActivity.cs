@@ -16,8 +16,6 @@ public sealed class NotifyCallbackActivity(IHttpClientFactory httpClients, JobVi
 {
     public const string HttpClientName = "callbacks";
 
-    public override string Name => WorkflowActivities.NotifyCallback;
-
     public override async Task<bool> RunAsync(CallbackRequest input, CancellationToken cancellationToken)
     {
         var view = await views.CreateAsync(input.JobId, input.Result.Status, input.Progress, input.Result, input.CreatedAt, new DateTimeOffset(input.Progress.UpdatedAt, TimeSpan.Zero), cancellationToken);

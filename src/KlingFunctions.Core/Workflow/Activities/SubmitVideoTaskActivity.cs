@@ -17,8 +17,6 @@ public sealed class SubmitVideoTaskActivity(
     SubmitLedger ledger,
     ILogger<SubmitVideoTaskActivity> logger) : WorkflowActivity<SubmitRequest, FreepikResult>
 {
-    public override string Name => WorkflowActivities.SubmitVideoTask;
-
     public override async Task<FreepikResult> RunAsync(SubmitRequest input, CancellationToken cancellationToken)
     {
         FreepikCreateTask task;

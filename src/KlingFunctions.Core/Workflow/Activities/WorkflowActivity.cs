@@ -1,28 +1,21 @@
+using Microsoft.DurableTask;
+
 namespace KlingFunctions.Workflow.Activities;
-
-/// <summary>An activity as a host sees it: a name and a function from one input object to one output object.</summary>
-public interface IWorkflowActivity
-{
-    string Name { get; }
-
-    Type InputType { get; }
-
-    Task<object?> RunAsync(object input, CancellationToken cancellationToken);
-}
 
 /// <summary>
 /// One step of the workflow with I/O: the only place where the network, storage and the clock are touched.
-/// The Functions app calls <see cref="RunAsync(TInput, CancellationToken)"/> from an activity trigger.
+/// The Durable Task worker runs it as a <see cref="TaskActivity{TInput, TOutput}"/>; the Functions app calls
+/// <see cref="RunAsync(TInput, CancellationToken)"/> from its activity trigger with the invocation's token.
 /// </summary>
-public abstract class WorkflowActivity<TInput, TOutput> : IWorkflowActivity
+public abstract class WorkflowActivity<TInput, TOutput> : TaskActivity<TInput, TOutput>
     where TInput : notnull
 {
-    public abstract string Name { get; }
-
-    Type IWorkflowActivity.InputType => typeof(TInput);
-
     public abstract Task<TOutput> RunAsync(TInput input, CancellationToken cancellationToken);
 
-    async Task<object?> IWorkflowActivity.RunAsync(object input, CancellationToken cancellationToken)
-        => await RunAsync((TInput)input, cancellationToken);
+    /// <summary>
+    /// The Durable Task worker hands activities no cancellation token (its context has none); every activity
+    /// bounds its own I/O with timeouts instead (the HTTP clients', <c>Storage:SourceTimeout</c>, <c>Storage:VideoTimeout</c>).
+    /// </summary>
+    public sealed override Task<TOutput> RunAsync(TaskActivityContext context, TInput input)
+        => RunAsync(input, CancellationToken.None);
 }

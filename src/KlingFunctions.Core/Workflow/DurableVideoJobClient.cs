@@ -1,39 +1,42 @@
 using DurableTask.Core.Exceptions;
 using Grpc.Core;
-using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 
 namespace KlingFunctions.Workflow;
 
-/// <summary>The client port on Durable's <see cref="DurableTaskClient"/>: a job is the orchestration instance with its id.</summary>
-internal sealed class DurableVideoJobClient(DurableTaskClient client) : IVideoJobClient
+/// <summary>
+/// Video jobs on Durable's <see cref="DurableTaskClient"/>: a job is the orchestration instance with its id. Both hosts
+/// use it: the Functions app with the client of its <c>[DurableClient]</c> binding, the DevHost with the gRPC client
+/// of its Durable Task worker.
+/// </summary>
+/// <param name="managementUrls">The host's own management URLs for a job, where it has any (the Functions app).</param>
+public sealed class DurableVideoJobClient(DurableTaskClient client, Func<string, IReadOnlyDictionary<string, string>?>? managementUrls = null)
 {
+    /// <summary>
+    /// A job that exists, whatever its state, is never started again: a repeated Idempotency-Key gets the same job.
+    /// The backend refuses the start itself, so two concurrent starts cannot both win (without dedupe statuses the
+    /// Azure Storage backend would replace a running instance).
+    /// </summary>
+    private static readonly OrchestrationRuntimeStatus[] EveryStatus = [.. StartOrchestrationOptionsExtensions.ValidDedupeStatuses];
+
+    /// <summary>Starts the orchestration with <paramref name="jobId"/> as its instance id.</summary>
+    /// <returns>False when an instance with that id already exists (nothing was started).</returns>
     public async Task<bool> StartAsync(string jobId, VideoJobInput input, CancellationToken cancellationToken)
     {
-        // A job that exists, finished or not, is never started again: a repeated Idempotency-Key gets the same job.
-        if (await client.GetInstanceAsync(jobId, getInputsAndOutputs: false, cancellationToken) is not null)
-        {
-            return false;
-        }
-
         try
         {
             await client.ScheduleNewOrchestrationInstanceAsync(
-                VideoOrchestrator.Name, input, new StartOrchestrationOptions(InstanceId: jobId), cancellationToken);
+                VideoOrchestration.Name, input, new StartOrchestrationOptions(InstanceId: jobId).WithDedupeStatuses(EveryStatus), cancellationToken);
             return true;
         }
-        catch (Exception exception) when (exception is OrchestrationAlreadyExistsException
-            || exception is RpcException { StatusCode: StatusCode.AlreadyExists })
+        catch (OrchestrationAlreadyExistsException)
         {
-            // Two starts with one key raced past the check. host.json's overridableExistingInstanceStates
-            // (NonRunningStates) makes the host refuse the second while the first is pending or running.
-            // StartOrchestrationOptions.DedupeStatuses is not used: the Functions host ignores it. Client versions
-            // before durabletask-dotnet 1.22 pass the host's AlreadyExists through as a bare RpcException.
             return false;
         }
     }
 
+    /// <returns>Null when there is no such job.</returns>
     public async Task<VideoJobSnapshot?> GetAsync(string jobId, CancellationToken cancellationToken)
     {
         var metadata = await client.GetInstanceAsync(jobId, getInputsAndOutputs: true, cancellationToken);
@@ -56,7 +59,8 @@ internal sealed class DurableVideoJobClient(DurableTaskClient client) : IVideoJo
 
     public async Task<RaiseEventOutcome> RaiseEventAsync(string jobId, string eventName, object payload, CancellationToken cancellationToken)
     {
-        // Durable would silently drop an event for an unknown or finished instance; the webhook answers 404 or 202.
+        // Backends drop an event for an unknown or finished instance silently (the Azure Storage backend behind the
+        // DevHost's sidecar does): the webhook must answer 404 or 202, so the instance is checked first.
         var metadata = await client.GetInstanceAsync(jobId, getInputsAndOutputs: false, cancellationToken);
         if (metadata is null)
         {
@@ -73,8 +77,8 @@ internal sealed class DurableVideoJobClient(DurableTaskClient client) : IVideoJo
             await client.RaiseEventAsync(jobId, eventName, payload, cancellationToken);
             return RaiseEventOutcome.Raised;
         }
-        // host.json sets throwStatusExceptionsOnRaiseEvent, so the host checks again when it raises and says so
-        // when the job finished (or was purged) between the check above and the raise.
+        // The Functions host's Azure Storage provider checks again when it raises, and says so when the job finished
+        // (or was purged) between the check above and the raise.
         catch (RpcException exception) when (exception.StatusCode == StatusCode.NotFound)
         {
             return RaiseEventOutcome.NotFound;
@@ -88,34 +92,8 @@ internal sealed class DurableVideoJobClient(DurableTaskClient client) : IVideoJo
     public Task TerminateAsync(string jobId, string reason, CancellationToken cancellationToken)
         => client.TerminateInstanceAsync(jobId, new TerminateInstanceOptions(Output: reason), cancellationToken);
 
-    /// <summary>
-    /// Durable's own status, raise-event, terminate, suspend, resume and purge URLs for the job. They come from the
-    /// [DurableClient] binding, which knows the app's public base URL and the durabletask extension's key; the request
-    /// is not needed for that. A client that does not come from the binding has no base URL: then there are none.
-    /// </summary>
-    public IReadOnlyDictionary<string, string>? ManagementUrls(string jobId)
-    {
-        HttpManagementPayload payload;
-        try
-        {
-            payload = client.CreateHttpManagementPayload(jobId);
-        }
-        catch (InvalidOperationException)
-        {
-            return null;
-        }
-
-        var urls = new Dictionary<string, string?>(StringComparer.Ordinal)
-        {
-            ["statusQueryGetUri"] = payload.StatusQueryGetUri,
-            ["sendEventPostUri"] = payload.SendEventPostUri,
-            ["terminatePostUri"] = payload.TerminatePostUri,
-            ["suspendPostUri"] = payload.SuspendPostUri,
-            ["resumePostUri"] = payload.ResumePostUri,
-            ["purgeHistoryDeleteUri"] = payload.PurgeHistoryDeleteUri,
-        };
-        return urls.Where(url => !string.IsNullOrEmpty(url.Value)).ToDictionary(url => url.Key, url => url.Value!, StringComparer.Ordinal);
-    }
+    /// <summary>The host's own management URLs for the job (Durable's status/terminate/raise-event), when it has any.</summary>
+    public IReadOnlyDictionary<string, string>? ManagementUrls(string jobId) => managementUrls?.Invoke(jobId);
 
     internal static JobRuntimeStatus ToJobRuntimeStatus(OrchestrationRuntimeStatus status)
     {

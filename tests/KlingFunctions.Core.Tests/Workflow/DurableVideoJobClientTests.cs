@@ -7,9 +7,10 @@ using Microsoft.DurableTask.Client;
 using Microsoft.DurableTask.Converters;
 using Moq;
 
-namespace KlingFunctions.Tests.Workflow;
+namespace KlingFunctions.Core.Tests.Workflow;
 
-public class DurableVideoJobClientTests
+/// <summary>The one client adapter both hosts use, against a mocked <see cref="DurableTaskClient"/>: what it asks Durable and how it reads the answers.</summary>
+public sealed class DurableVideoJobClientTests
 {
     private const string JobId = "job-1";
 
@@ -38,7 +39,7 @@ public class DurableVideoJobClientTests
     private DurableVideoJobClient Jobs => new(durable.Object);
 
     [Fact]
-    public async Task StartAsync_schedules_the_orchestration_with_the_job_id_as_instance_id()
+    public async Task StartAsync_schedules_the_orchestration_with_the_job_id_and_asks_Durable_to_refuse_any_existing_instance()
     {
         // Arrange
         durable.Setup(client => client.ScheduleNewOrchestrationInstanceAsync(It.IsAny<TaskName>(), It.IsAny<object?>(), It.IsAny<StartOrchestrationOptions?>(), It.IsAny<CancellationToken>()))
@@ -47,49 +48,22 @@ public class DurableVideoJobClientTests
         // Act
         var started = await Jobs.StartAsync(JobId, Input, CancellationToken.None);
 
-        // Assert
+        // Assert: whatever state an instance with this id is in, the backend itself refuses the start.
         Assert.True(started);
         durable.Verify(client => client.ScheduleNewOrchestrationInstanceAsync(
-            new TaskName(nameof(VideoOrchestration)),
+            new TaskName(VideoOrchestration.Name),
             Input,
-            It.Is<StartOrchestrationOptions?>(options => options != null && options.InstanceId == JobId),
+            It.Is<StartOrchestrationOptions?>(options => options != null && options.InstanceId == JobId
+                && StartOrchestrationOptionsExtensions.ValidDedupeStatuses.All(status => options.DedupeStatuses!.Contains(status.ToString()))),
             It.IsAny<CancellationToken>()), Times.Once);
     }
 
     [Fact]
-    public async Task StartAsync_returns_false_and_schedules_nothing_when_the_job_exists()
-    {
-        // Arrange: even a finished job is never started again under the same id.
-        SetupInstance(OrchestrationRuntimeStatus.Completed, getInputsAndOutputs: false);
-
-        // Act
-        var started = await Jobs.StartAsync(JobId, Input, CancellationToken.None);
-
-        // Assert
-        Assert.False(started);
-        durable.Verify(client => client.ScheduleNewOrchestrationInstanceAsync(It.IsAny<TaskName>(), It.IsAny<object?>(), It.IsAny<StartOrchestrationOptions?>(), It.IsAny<CancellationToken>()), Times.Never);
-    }
-
-    [Fact]
-    public async Task StartAsync_returns_false_when_a_concurrent_start_with_the_same_id_won()
+    public async Task StartAsync_returns_false_when_the_job_already_exists()
     {
         // Arrange
         durable.Setup(client => client.ScheduleNewOrchestrationInstanceAsync(It.IsAny<TaskName>(), It.IsAny<object?>(), It.IsAny<StartOrchestrationOptions?>(), It.IsAny<CancellationToken>()))
             .ThrowsAsync(new OrchestrationAlreadyExistsException($"An Orchestration instance with the ID {JobId} already exists."));
-
-        // Act
-        var started = await Jobs.StartAsync(JobId, Input, CancellationToken.None);
-
-        // Assert
-        Assert.False(started);
-    }
-
-    [Fact]
-    public async Task StartAsync_returns_false_when_an_older_client_reports_the_race_as_a_bare_AlreadyExists()
-    {
-        // Arrange
-        durable.Setup(client => client.ScheduleNewOrchestrationInstanceAsync(It.IsAny<TaskName>(), It.IsAny<object?>(), It.IsAny<StartOrchestrationOptions?>(), It.IsAny<CancellationToken>()))
-            .ThrowsAsync(new RpcException(new Status(StatusCode.AlreadyExists, $"An Orchestration instance with the ID {JobId} already exists.")));
 
         // Act
         var started = await Jobs.StartAsync(JobId, Input, CancellationToken.None);
@@ -252,8 +226,11 @@ public class DurableVideoJobClientTests
     }
 
     [Fact]
-    public void ManagementUrls_are_null_for_a_client_that_did_not_come_from_the_binding()
+    public void ManagementUrls_are_the_hosts_own_and_none_where_the_host_has_none()
     {
+        var urls = new Dictionary<string, string>(StringComparer.Ordinal) { ["statusQueryGetUri"] = "https://app.example/runtime/webhooks/durabletask/instances/job-1" };
+
+        Assert.Equal(urls, new DurableVideoJobClient(durable.Object, _ => urls).ManagementUrls(JobId));
         Assert.Null(Jobs.ManagementUrls(JobId));
     }
 
@@ -266,7 +243,7 @@ public class DurableVideoJobClientTests
         TaskFailureDetails? failure = null)
     {
         var converter = JsonDataConverter.Default;
-        var metadata = new OrchestrationMetadata(nameof(VideoOrchestration), JobId)
+        var metadata = new OrchestrationMetadata(VideoOrchestration.Name, JobId)
         {
             RuntimeStatus = status,
             CreatedAt = CreatedAt,

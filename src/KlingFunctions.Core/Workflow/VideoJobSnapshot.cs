@@ -1,0 +1,31 @@
+namespace KlingFunctions.Workflow;
+
+/// <summary>What raising an event to a job came to.</summary>
+public enum RaiseEventOutcome
+{
+    Raised,
+    NotFound,
+
+    /// <summary>The job has finished: the event changes nothing.</summary>
+    NotRunning,
+}
+
+/// <summary>Durable's runtime status, reduced to what a job view needs.</summary>
+public enum JobRuntimeStatus
+{
+    Pending,
+    Running,
+    Completed,
+    Failed,
+    Terminated,
+}
+
+/// <summary>What the host knows about a job: its runtime state plus our custom status and output.</summary>
+public sealed record VideoJobSnapshot(
+    string JobId,
+    JobRuntimeStatus RuntimeStatus,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset LastUpdatedAt,
+    VideoJobProgress? Progress,
+    VideoJobResult? Result,
+    string? FailureMessage);

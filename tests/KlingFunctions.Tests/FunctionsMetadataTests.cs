@@ -1,0 +1,56 @@
+using System.Text.Json;
+using KlingFunctions.Workflow;
+
+namespace KlingFunctions.Tests;
+
+/// <summary>
+/// The <c>functions.metadata</c> the Worker.Sdk built for the Functions host: what the host will actually route and
+/// trigger. The HTTP contract of DESIGN.md is public; these tests keep it from drifting.
+/// </summary>
+public sealed class FunctionsMetadataTests
+{
+    private static readonly Dictionary<string, JsonElement> Functions = Read();
+
+    [Theory]
+    [InlineData("StartVideo", "post", "videos", "Function")]
+    [InlineData("GetVideo", "get", "videos/{id}", "Function")]
+    [InlineData("CancelVideo", "post", "videos/{id}/cancel", "Function")]
+    [InlineData("FreepikWebhook", "post", "webhooks/freepik/{id}", "Anonymous")]
+    public void Each_route_of_the_HTTP_contract_is_an_HTTP_trigger_with_a_Durable_client(string function, string method, string route, string authLevel)
+    {
+        var bindings = Bindings(function);
+
+        var trigger = Assert.Single(bindings, binding => binding.GetProperty("type").GetString() == "httpTrigger");
+        Assert.Equal([method], trigger.GetProperty("methods").EnumerateArray().Select(m => m.GetString()));
+        Assert.Equal(route, trigger.GetProperty("route").GetString());
+        Assert.Equal(authLevel, trigger.GetProperty("authLevel").GetString());
+        Assert.Single(bindings, binding => binding.GetProperty("type").GetString() == "durableClient");
+    }
+
+    [Fact]
+    public void The_orchestrator_and_every_activity_have_the_names_the_workflow_calls()
+    {
+        string[] activities = [WorkflowActivities.StageSourceImage, WorkflowActivities.SubmitVideoTask, WorkflowActivities.GetVideoTaskStatus, WorkflowActivities.ArchiveVideo, WorkflowActivities.NotifyCallback];
+
+        Assert.Equal("orchestrationTrigger", TriggerType(VideoOrchestration.Name));
+        Assert.All(activities, activity => Assert.Equal("activityTrigger", TriggerType(activity)));
+    }
+
+    [Fact]
+    public void The_app_declares_nothing_beyond_the_contract_and_the_workflow()
+        => Assert.Equal(10, Functions.Count);
+
+    private static string? TriggerType(string function) => Assert.Single(Bindings(function)).GetProperty("type").GetString();
+
+    private static List<JsonElement> Bindings(string function)
+    {
+        Assert.True(Functions.TryGetValue(function, out var metadata), $"functions.metadata has no function {function}.");
+        return [.. metadata.GetProperty("bindings").EnumerateArray()];
+    }
+
+    private static Dictionary<string, JsonElement> Read()
+    {
+        using var document = JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "functions.metadata")));
+        return document.RootElement.EnumerateArray().ToDictionary(f => f.GetProperty("name").GetString()!, f => f.Clone(), StringComparer.Ordinal);
+    }
+}
