@@ -107,7 +107,7 @@ internal static class CostBenchmark
         Report.Progress($"cost: {Jobs} jobs, {path}, 2-minute generation at 1/{TimeScale} scale");
         var activities = new ActivityCounter();
         using var storage = new StorageRequestCounter();
-        await using var bench = await BenchHost.StartAsync(settings, new LogCapture(), [], builder => builder.Host.UseServiceProviderFactory(activities), cancellationToken);
+        await using var bench = await BenchHost.StartAsync(settings, new LogCapture(), [], builder => activities.AddTo(builder.Logging), cancellationToken);
         var run = await JobRun.RunAsync(bench, Jobs, VideoJobs.JsonBody(TestImages.Png(1024, 768, 16 * 1024), "cost benchmark"), activities, storage, TimeSpan.FromMinutes(2), cancellationToken);
 
         string PerJob(double total) => (total / Jobs).ToString("0.##", CultureInfo.InvariantCulture);

@@ -63,7 +63,7 @@ internal static class StagingBenchmark
                 // Untimed: let the job stage and submit, so that it does not run beside the next request.
                 if (jobId is not null)
                 {
-                    await VideoJobs.WaitForStageAsync(bench.Host.Runner, jobId, JobStage.Generating, cancellationToken);
+                    await VideoJobs.WaitForStageAsync(new DurableVideoJobClient(bench.Host.Durable), jobId, JobStage.Generating, cancellationToken);
                 }
 
                 if (round > 0)

@@ -34,7 +34,7 @@ internal static class WebhookIngestBenchmark
         Report.Progress($"webhooks: starting {RunningJobs} jobs to receive the deliveries");
         var image = VideoJobs.JsonBody(TestImages.Png(512, 512, 4096), "webhook benchmark");
         var jobIds = await Task.WhenAll(Enumerable.Range(0, RunningJobs).Select(_ => VideoJobs.StartAsync(bench.Client, VideoJobs.JsonRequest(image), cancellationToken)));
-        var snapshots = await Task.WhenAll(jobIds.Select(id => VideoJobs.WaitForStageAsync(bench.Host.Runner, id, JobStage.Generating, cancellationToken)));
+        var snapshots = await Task.WhenAll(jobIds.Select(id => VideoJobs.WaitForStageAsync(new DurableVideoJobClient(bench.Host.Durable), id, JobStage.Generating, cancellationToken)));
         var webhooksBefore = snapshots.Sum(s => s.Progress?.Webhooks ?? 0);
 
         var tokens = bench.Host.App.Services.GetRequiredService<WebhookToken>();
@@ -126,7 +126,7 @@ internal static class WebhookIngestBenchmark
         var last = -1;
         for (var attempt = 0; attempt < 50; attempt++)
         {
-            var snapshots = await Task.WhenAll(jobIds.Select(id => bench.Host.Runner.GetAsync(id, cancellationToken)));
+            var snapshots = await Task.WhenAll(jobIds.Select(id => new DurableVideoJobClient(bench.Host.Durable).GetAsync(id, cancellationToken)));
             var applied = snapshots.Sum(s => s?.Progress?.Webhooks ?? 0);
             if (applied == last)
             {

@@ -1,17 +1,26 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
-using KlingFunctions.Workflow.Activities;
 
 namespace KlingFunctions.Benchmarks.Harness;
 
 /// <summary>
-/// Counts and times activity executions by name: wraps every registered <see cref="IWorkflowActivity"/> when the DevHost's
-/// service provider is built (after the app has registered its own), without changing the app.
+/// Counts and times activity executions by name, from the events DurableTask.Core's worker logs around each one
+/// (TaskActivityStarting, then TaskActivityCompleted or TaskActivityFailure), without changing the app. Only those
+/// events are kept; every other log line is dropped unformatted.
 /// </summary>
-internal sealed class ActivityCounter : IServiceProviderFactory<IServiceCollection>
+internal sealed class ActivityCounter : ILoggerProvider
 {
+    private const string Category = "DurableTask.Core";
+
     private readonly ConcurrentDictionary<string, int> counts = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ConcurrentQueue<double>> durations = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, long> running = new(StringComparer.Ordinal);
+
+    /// <summary>Adds this counter to the host's logging, at the level those events are logged at.</summary>
+    public void AddTo(ILoggingBuilder logging)
+    {
+        logging.AddProvider(this);
+        logging.AddFilter<ActivityCounter>(Category, LogLevel.Information);
+    }
 
     /// <summary>Every execution's duration in milliseconds, by activity name.</summary>
     public IReadOnlyDictionary<string, IReadOnlyCollection<double>> Durations()
@@ -19,46 +28,59 @@ internal sealed class ActivityCounter : IServiceProviderFactory<IServiceCollecti
 
     public IReadOnlyDictionary<string, int> Snapshot() => new Dictionary<string, int>(counts, StringComparer.Ordinal);
 
-    public IServiceCollection CreateBuilder(IServiceCollection services) => services;
+    public ILogger CreateLogger(string categoryName) => categoryName == Category ? new Listener(this) : Silent.Instance;
 
-    public IServiceProvider CreateServiceProvider(IServiceCollection containerBuilder)
+    public void Dispose()
     {
-        var activities = containerBuilder.Where(d => d.ServiceType == typeof(IWorkflowActivity)).ToList();
-        foreach (var descriptor in activities)
-        {
-            containerBuilder.Remove(descriptor);
-            containerBuilder.Add(ServiceDescriptor.Describe(
-                typeof(IWorkflowActivity),
-                provider => new Counted(Create(descriptor, provider), this),
-                descriptor.Lifetime));
-        }
-
-        return containerBuilder.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
     }
 
-    private static IWorkflowActivity Create(ServiceDescriptor descriptor, IServiceProvider provider)
-        => (IWorkflowActivity)(descriptor.ImplementationInstance
-            ?? descriptor.ImplementationFactory?.Invoke(provider)
-            ?? ActivatorUtilities.CreateInstance(provider, descriptor.ImplementationType!));
-
-    private sealed class Counted(IWorkflowActivity inner, ActivityCounter counter) : IWorkflowActivity
+    private void Observe(EventId eventId, IReadOnlyDictionary<string, object> values)
     {
-        public string Name => inner.Name;
-
-        public Type InputType => inner.InputType;
-
-        public async Task<object?> RunAsync(object input, CancellationToken cancellationToken)
+        if (values.GetValueOrDefault("Name") is not string name)
         {
-            counter.counts.AddOrUpdate(Name, 1, static (_, count) => count + 1);
-            var started = Stopwatch.GetTimestamp();
-            try
+            return;
+        }
+
+        var execution = $"{values.GetValueOrDefault("InstanceId")}#{values.GetValueOrDefault("TaskEventId")}";
+        switch (eventId.Name)
+        {
+            case "TaskActivityStarting":
+                counts.AddOrUpdate(name, 1, static (_, count) => count + 1);
+                running[execution] = System.Diagnostics.Stopwatch.GetTimestamp();
+                break;
+            case "TaskActivityCompleted" or "TaskActivityFailure" when running.TryRemove(execution, out var started):
+                durations.GetOrAdd(name, _ => new ConcurrentQueue<double>()).Enqueue(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                break;
+        }
+    }
+
+    private sealed class Listener(ActivityCounter counter) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Information;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (state is IReadOnlyDictionary<string, object> values)
             {
-                return await inner.RunAsync(input, cancellationToken);
+                counter.Observe(eventId, values);
             }
-            finally
-            {
-                counter.durations.GetOrAdd(Name, _ => new ConcurrentQueue<double>()).Enqueue(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-            }
+        }
+    }
+
+    private sealed class Silent : ILogger
+    {
+        public static readonly Silent Instance = new();
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => false;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
         }
     }
 }

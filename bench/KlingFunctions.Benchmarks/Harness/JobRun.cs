@@ -4,7 +4,7 @@ using KlingFunctions.Workflow;
 
 namespace KlingFunctions.Benchmarks.Harness;
 
-/// <summary>One job of a run as the benchmark saw it; times come from the capture and the runner, on one clock.</summary>
+/// <summary>One job of a run as the benchmark saw it; times come from the capture and the Durable instance, on one clock.</summary>
 internal sealed record JobTiming(
     string JobId,
     string? TaskId,
@@ -37,7 +37,7 @@ internal sealed record JobRunResult(
     public int Completed => Jobs.Count(j => j.Runtime == JobRuntimeStatus.Completed && j.Outcome == JobStatus.Completed);
 }
 
-/// <summary>Starts jobs together through the API and waits until the runner has nothing left to run.</summary>
+/// <summary>Starts jobs together through the API and waits until every one of their orchestrations has ended.</summary>
 internal static class JobRun
 {
     public const string SimulatorCategory = "KlingFunctions.FreepikSimulator.FreepikSimulation";
@@ -70,7 +70,7 @@ internal static class JobRun
         var idle = true;
         try
         {
-            await bench.Host.Runner.WhenIdleAsync().WaitAsync(timeout, cancellationToken);
+            await VideoJobs.WhenAllEndedAsync(bench.Host.Durable, jobIds, cancellationToken).WaitAsync(timeout, cancellationToken);
         }
         catch (TimeoutException)
         {
@@ -86,9 +86,10 @@ internal static class JobRun
         var completedAt = FirstByKey(bench.Logs, StatusChanged, "TaskId");
         var raisedAt = FirstByKey(bench.Logs, WebhookRaised, "JobId");
         var jobs = new List<JobTiming>(count);
+        var client = new DurableVideoJobClient(bench.Host.Durable);
         foreach (var id in jobIds)
         {
-            var snapshot = await bench.Host.Runner.GetAsync(id, cancellationToken) ?? throw new InvalidOperationException($"Job {id} was lost by the runner.");
+            var snapshot = await client.GetAsync(id, cancellationToken) ?? throw new InvalidOperationException($"Job {id} was lost by the engine.");
             var taskId = snapshot.Progress?.FreepikTaskId;
             jobs.Add(new JobTiming(
                 id,

@@ -1,12 +1,13 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
-using KlingFunctions.DevHost.Runner;
 using KlingFunctions.Workflow;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
 
 namespace KlingFunctions.Benchmarks.Harness;
 
-/// <summary>Starts jobs through <c>POST /api/videos</c> and watches them through the runner.</summary>
+/// <summary>Starts jobs through <c>POST /api/videos</c> and watches them through the DevHost's Durable client.</summary>
 internal static class VideoJobs
 {
     public const string Path = "/api/videos";
@@ -45,11 +46,11 @@ internal static class VideoJobs
     }
 
     /// <summary>Waits until the job has reached <paramref name="stage"/> or finished.</summary>
-    public static async Task<VideoJobSnapshot> WaitForStageAsync(InProcessWorkflowRunner runner, string jobId, JobStage stage, CancellationToken cancellationToken)
+    public static async Task<VideoJobSnapshot> WaitForStageAsync(DurableVideoJobClient jobs, string jobId, JobStage stage, CancellationToken cancellationToken)
     {
         while (true)
         {
-            if (await runner.GetAsync(jobId, cancellationToken) is { } snapshot
+            if (await jobs.GetAsync(jobId, cancellationToken) is { } snapshot
                 && (snapshot.Progress?.Stage >= stage || snapshot.RuntimeStatus is not (JobRuntimeStatus.Pending or JobRuntimeStatus.Running)))
             {
                 return snapshot;
@@ -57,5 +58,29 @@ internal static class VideoJobs
 
             await Task.Delay(5, cancellationToken);
         }
+    }
+
+    /// <summary>Waits until no orchestration of <paramref name="jobIds"/> is pending or running, with one query per round.</summary>
+    public static async Task WhenAllEndedAsync(DurableTaskClient durable, IReadOnlyCollection<string> jobIds, CancellationToken cancellationToken)
+    {
+        var ours = jobIds.ToHashSet(StringComparer.Ordinal);
+        var unfinished = new OrchestrationQuery { Statuses = [OrchestrationRuntimeStatus.Pending, OrchestrationRuntimeStatus.Running], PageSize = 1000 };
+        while (await AnyOfOursAsync(durable.GetAllInstancesAsync(unfinished), ours, cancellationToken))
+        {
+            await Task.Delay(200, cancellationToken);
+        }
+    }
+
+    private static async Task<bool> AnyOfOursAsync(AsyncPageable<OrchestrationMetadata> instances, HashSet<string> ours, CancellationToken cancellationToken)
+    {
+        await foreach (var instance in instances.WithCancellation(cancellationToken))
+        {
+            if (ours.Contains(instance.InstanceId))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 }
