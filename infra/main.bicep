@@ -55,25 +55,6 @@ param freepikBaseUrl string = 'https://api.freepik.com'
 @description('How long a job may run before it times out (TimeSpan).')
 param workflowDeadline string = '01:00:00'
 
-@description('Durable Functions backend. DurableTaskScheduler also needs host.json storageProvider type "azureManaged".')
-@allowed([
-  'AzureStorage'
-  'DurableTaskScheduler'
-])
-param durableBackend string = 'AzureStorage'
-
-@description('Durable Task Scheduler SKU (durableBackend DurableTaskScheduler only).')
-@allowed([
-  'Consumption'
-  'Dedicated'
-])
-param schedulerSkuName string = 'Consumption'
-
-@description('IP ranges allowed to reach the Durable Task Scheduler; access also needs the Durable Task Data Contributor role.')
-param schedulerIpAllowlist string[] = [
-  '0.0.0.0/0'
-]
-
 @description('Days after which staged input images are deleted.')
 @minValue(1)
 param inputRetentionDays int = 3
@@ -104,14 +85,11 @@ var tags = {
   'azd-env-name': environmentName
 }
 var functionAppName = 'func-${serviceName}-${resourceToken}'
-var useScheduler = durableBackend == 'DurableTaskScheduler'
 // Names known before deployment, so role assignment names do not wait on module outputs (what-if).
 var identityName = 'id-${serviceName}-${resourceToken}'
 var storageAccountName = 'st${resourceToken}'
 var applicationInsightsName = 'appi-${resourceToken}'
 var keyVaultName = 'kv-${resourceToken}'
-var schedulerName = 'dts-${resourceToken}'
-var taskHubName = 'default'
 var inputContainerName = 'inputs'
 var outputContainerName = 'videos'
 
@@ -171,19 +149,6 @@ module keyVault 'app/keyvault.bicep' = {
   }
 }
 
-module scheduler 'app/durable-task-scheduler.bicep' = if (useScheduler) {
-  scope: rg
-  name: 'durable-task-scheduler'
-  params: {
-    name: schedulerName
-    location: location
-    tags: tags
-    taskHubName: taskHubName
-    skuName: schedulerSkuName
-    ipAllowlist: schedulerIpAllowlist
-  }
-}
-
 module roles 'app/roles.bicep' = {
   scope: rg
   name: 'roles'
@@ -192,7 +157,6 @@ module roles 'app/roles.bicep' = {
     storageAccountName: storageAccountName
     applicationInsightsName: applicationInsightsName
     keyVaultName: keyVaultName
-    schedulerName: useScheduler ? schedulerName : ''
     deployerPrincipalId: principalId
     deployerPrincipalType: principalType
   }
@@ -201,7 +165,6 @@ module roles 'app/roles.bicep' = {
     monitoring
     storage
     keyVault
-    scheduler
   ]
 }
 
@@ -227,16 +190,12 @@ module api 'app/api.bicep' = {
     tokenSecretUri: keyVault.outputs.tokenSecretUri
     freepikBaseUrl: freepikBaseUrl
     workflowDeadline: workflowDeadline
-    schedulerName: useScheduler ? schedulerName : ''
-    taskHubName: taskHubName
     maximumInstanceCount: maximumInstanceCount
     instanceMemoryMB: instanceMemoryMB
   }
-  // The app resolves Key Vault references and reaches storage and the scheduler at its first start:
-  // grant the roles (and create the scheduler) first.
+  // The app resolves Key Vault references and reaches storage at its first start: grant the roles first.
   dependsOn: [
     roles
-    scheduler
   ]
 }
 
@@ -248,4 +207,3 @@ output SERVICE_API_NAME string = api.outputs.name
 output SERVICE_API_URI string = 'https://${api.outputs.defaultHostName}'
 output AZURE_STORAGE_ACCOUNT_NAME string = storage.outputs.name
 output AZURE_KEY_VAULT_NAME string = keyVault.outputs.name
-output DURABLE_BACKEND string = durableBackend

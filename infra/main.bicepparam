@@ -14,7 +14,6 @@ param freepikWebhookSecret = readEnvironmentVariable('FREEPIK_WEBHOOK_SECRET', '
 // azd generates and keeps one (azure.yaml preprovision hook); empty: a new one on every deployment.
 param webhookTokenSecret = readEnvironmentVariable('WEBHOOK_TOKEN_SECRET', '')
 
-param durableBackend = readEnvironmentVariable('DURABLE_BACKEND', 'AzureStorage')
 param inputRetentionDays = int(readEnvironmentVariable('INPUT_RETENTION_DAYS', '3'))
 param videoRetentionDays = int(readEnvironmentVariable('VIDEO_RETENTION_DAYS', '0'))
 param keyVaultPurgeProtection = bool(readEnvironmentVariable('KEY_VAULT_PURGE_PROTECTION', 'false'))

@@ -54,12 +54,6 @@ param freepikBaseUrl string
 @description('How long a job may run before it times out (TimeSpan, e.g. 01:00:00).')
 param workflowDeadline string
 
-@description('Name of the Durable Task Scheduler; empty when the Durable backend is Azure Storage.')
-param schedulerName string
-
-@description('Task hub of the Durable Task Scheduler; used with schedulerName.')
-param taskHubName string
-
 @description('Most instances the app scales out to.')
 @minValue(1)
 @maxValue(1000)
@@ -72,10 +66,6 @@ param maximumInstanceCount int
   4096
 ])
 param instanceMemoryMB int
-
-resource scheduler 'Microsoft.DurableTask/schedulers@2025-11-01' existing = if (!empty(schedulerName)) {
-  name: schedulerName
-}
 
 resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
   name: planName
@@ -151,7 +141,8 @@ resource scm 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-04-01'
   }
 }
 
-var baseSettings = {
+// AzureWebJobsStorage is also the Durable Functions backend (Azure Storage provider: queues, tables, blobs).
+var settings = {
   AzureWebJobsStorage__accountName: storageAccountName
   AzureWebJobsStorage__credential: 'managedidentity'
   AzureWebJobsStorage__clientId: identityClientId
@@ -173,18 +164,10 @@ var baseSettings = {
   Workflow__Deadline: workflowDeadline
 }
 
-// host.json must say storageProvider type "azureManaged" for this backend (see README).
-var schedulerSettings = empty(schedulerName)
-  ? {}
-  : {
-      DURABLE_TASK_SCHEDULER_CONNECTION_STRING: 'Endpoint=${scheduler!.properties.endpoint};Authentication=ManagedIdentity;ClientID=${identityClientId}'
-      TASKHUB_NAME: taskHubName
-    }
-
 resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
   parent: app
   name: 'appsettings'
-  properties: union(baseSettings, schedulerSettings)
+  properties: settings
 }
 
 output name string = app.name

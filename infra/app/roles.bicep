@@ -13,9 +13,6 @@ param applicationInsightsName string
 @description('Name of the Key Vault.')
 param keyVaultName string
 
-@description('Name of the Durable Task Scheduler; empty when the Durable backend is Azure Storage.')
-param schedulerName string
-
 @description('Optional deployer (azd sets AZURE_PRINCIPAL_ID): gets blob data access for debugging. Empty: none.')
 param deployerPrincipalId string
 
@@ -34,9 +31,6 @@ var storageQueueDataContributor = '974c5e8b-45b9-4653-ba55-5f855dd0fb88'
 var storageTableDataContributor = '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
 var monitoringMetricsPublisher = '3913510d-42f4-4e42-8a64-420c390055eb'
 var keyVaultSecretsUser = '4633458b-17de-408a-b874-0445c86b69e6'
-var durableTaskDataContributor = '0ad04412-c4d5-4796-b79c-f76d14c8d402'
-
-var useScheduler = !empty(schedulerName)
 
 resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' existing = {
   name: identityName
@@ -54,10 +48,6 @@ resource vault 'Microsoft.KeyVault/vaults@2023-07-01' existing = {
   name: keyVaultName
 }
 
-resource scheduler 'Microsoft.DurableTask/schedulers@2025-11-01' existing = if (useScheduler) {
-  name: schedulerName
-}
-
 // Flex Consumption reads its deployment package and the host keeps its state in blobs; the app
 // stages inputs, archives videos and signs user delegation SAS URLs.
 resource appBlobOwner 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
@@ -70,8 +60,8 @@ resource appBlobOwner 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   }
 }
 
-// The Azure Storage Durable backend keeps its work items in queues and its history in tables.
-resource appQueueContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!useScheduler) {
+// Durable Functions (Azure Storage backend) keeps its work items in queues and its history in tables.
+resource appQueueContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(storage.id, identity.id, storageQueueDataContributor)
   scope: storage
   properties: {
@@ -81,7 +71,7 @@ resource appQueueContributor 'Microsoft.Authorization/roleAssignments@2022-04-01
   }
 }
 
-resource appTableContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!useScheduler) {
+resource appTableContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(storage.id, identity.id, storageTableDataContributor)
   scope: storage
   properties: {
@@ -108,16 +98,6 @@ resource appSecretsUser 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   scope: vault
   properties: {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', keyVaultSecretsUser)
-    principalId: identity.properties.principalId
-    principalType: 'ServicePrincipal'
-  }
-}
-
-resource appSchedulerContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (useScheduler) {
-  name: guid(scheduler.id, identity.id, durableTaskDataContributor)
-  scope: scheduler
-  properties: {
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', durableTaskDataContributor)
     principalId: identity.properties.principalId
     principalType: 'ServicePrincipal'
   }

@@ -5,9 +5,9 @@ public sealed class AppSettingsTests(InfraFixture infra)
 {
     private const string KeyVaultReference = "format('@Microsoft.KeyVault(SecretUri={0})'";
 
-    private IReadOnlyDictionary<string, string> Settings => infra.AzureStorage.AppSettings;
+    private IReadOnlyDictionary<string, string> Settings => infra.Defaults.AppSettings;
 
-    private string IdentityId => ArmTemplate.Text(infra.AzureStorage.Resource("Microsoft.ManagedIdentity/userAssignedIdentities"), "id");
+    private string IdentityId => ArmTemplate.Text(infra.Defaults.Resource("Microsoft.ManagedIdentity/userAssignedIdentities"), "id");
 
     private string ClientId => $"reference('{IdentityId}', '2023-01-31').clientId";
 
@@ -51,11 +51,11 @@ public sealed class AppSettingsTests(InfraFixture infra)
     [Fact]
     public void No_setting_and_no_resource_outside_key_vault_holds_a_secret_value()
     {
-        var everything = infra.Scheduler.Root.GetRawText() + infra.AzureStorage.Root.GetRawText();
+        var everything = infra.Customized.Root.GetRawText() + infra.Defaults.Root.GetRawText();
 
         Assert.DoesNotContain(InfraFixture.ApiKey, everything, StringComparison.Ordinal);
         Assert.DoesNotContain(InfraFixture.WebhookSecret, everything, StringComparison.Ordinal);
-        Assert.All(Settings.Values.Concat(infra.Scheduler.AppSettings.Values), value =>
+        Assert.All(Settings.Values.Concat(infra.Customized.AppSettings.Values), value =>
         {
             Assert.DoesNotContain("AccountKey", value, StringComparison.OrdinalIgnoreCase);
             Assert.DoesNotContain("SharedAccessSignature", value, StringComparison.OrdinalIgnoreCase);
@@ -66,7 +66,7 @@ public sealed class AppSettingsTests(InfraFixture infra)
     [Fact]
     public void AzureWebJobsStorage_connects_with_the_managed_identity()
     {
-        var account = ArmTemplate.Text(infra.AzureStorage.Resource("Microsoft.Storage/storageAccounts"), "name");
+        var account = ArmTemplate.Text(infra.Defaults.Resource("Microsoft.Storage/storageAccounts"), "name");
 
         Assert.DoesNotContain("AzureWebJobsStorage", Settings.Keys);
         Assert.Equal(account, Settings["AzureWebJobsStorage__accountName"]);
@@ -77,7 +77,7 @@ public sealed class AppSettingsTests(InfraFixture infra)
     [Fact]
     public void App_blob_client_uses_the_account_endpoint_and_the_managed_identity()
     {
-        var account = ArmTemplate.Text(infra.AzureStorage.Resource("Microsoft.Storage/storageAccounts"), "id");
+        var account = ArmTemplate.Text(infra.Defaults.Resource("Microsoft.Storage/storageAccounts"), "id");
 
         Assert.Equal($"[reference('{account}', '2023-05-01').primaryEndpoints.blob]", Settings["Storage__ServiceUri"]);
         Assert.Equal($"[{ClientId}]", Settings["Storage__ClientId"]);
@@ -96,7 +96,7 @@ public sealed class AppSettingsTests(InfraFixture infra)
     [Fact]
     public void Webhooks_point_at_the_app_own_host_name()
     {
-        var site = ArmTemplate.Text(infra.AzureStorage.Resource("Microsoft.Web/sites"), "name");
+        var site = ArmTemplate.Text(infra.Defaults.Resource("Microsoft.Web/sites"), "name");
 
         Assert.Equal($"https://{site}.azurewebsites.net", Settings["Webhooks__PublicBaseUrl"]);
     }

@@ -4,9 +4,9 @@ using System.Text.Json;
 namespace KlingFunctions.Infra.Tests;
 
 /// <summary>
-/// Compiles infra/ once for all tests: every .bicep file (linted), main.bicepparam, and a deployment
-/// snapshot of main.bicepparam for each Durable backend. Each run works on its own copy of infra/, so the
-/// snapshot files bicep writes never land in the repository.
+/// Compiles infra/ once for all tests: every .bicep file (linted), main.bicepparam, and deployment
+/// snapshots of main.bicepparam with its defaults and with the optional parameters set. Each run works on
+/// its own copy of infra/, so the snapshot files bicep writes never land in the repository.
 /// </summary>
 public sealed class InfraFixture : IAsyncLifetime
 {
@@ -17,8 +17,8 @@ public sealed class InfraFixture : IAsyncLifetime
     public const string WebhookSecret = "whsec_dGVzdC13ZWJob29rLXNlY3JldA==";
 
     private readonly List<string> copies = [];
-    private Snapshot? azureStorage;
-    private Snapshot? scheduler;
+    private Snapshot? defaults;
+    private Snapshot? customized;
 
     public static string InfraDirectory { get; } = Metadata("InfraDirectory");
 
@@ -33,15 +33,15 @@ public sealed class InfraFixture : IAsyncLifetime
 
     public BicepResult ParametersWithoutApiKey { get; private set; } = null!;
 
-    public BicepResult AzureStorageSnapshot { get; private set; } = null!;
+    public BicepResult DefaultsSnapshot { get; private set; } = null!;
 
-    public BicepResult SchedulerSnapshot { get; private set; } = null!;
+    public BicepResult CustomizedSnapshot { get; private set; } = null!;
 
-    /// <summary>Defaults of main.bicepparam with only the Freepik API key set: Azure Storage backend.</summary>
-    public Snapshot AzureStorage => azureStorage ?? throw new InvalidOperationException($"bicep snapshot failed: {AzureStorageSnapshot}");
+    /// <summary>Defaults of main.bicepparam with only the Freepik API key set.</summary>
+    public Snapshot Defaults => defaults ?? throw new InvalidOperationException($"bicep snapshot failed: {DefaultsSnapshot}");
 
-    /// <summary>Durable Task Scheduler backend, a deployer principal, a webhook secret and video retention.</summary>
-    public Snapshot Scheduler => scheduler ?? throw new InvalidOperationException($"bicep snapshot failed: {SchedulerSnapshot}");
+    /// <summary>A deployer principal, a webhook secret, other retention days and purge protection.</summary>
+    public Snapshot Customized => customized ?? throw new InvalidOperationException($"bicep snapshot failed: {CustomizedSnapshot}");
 
     public static Dictionary<string, string> DefaultEnvironment() => new()
     {
@@ -50,9 +50,8 @@ public sealed class InfraFixture : IAsyncLifetime
         ["FREEPIK_API_KEY"] = ApiKey,
     };
 
-    public static Dictionary<string, string> SchedulerEnvironment() => new(DefaultEnvironment())
+    public static Dictionary<string, string> CustomizedEnvironment() => new(DefaultEnvironment())
     {
-        ["DURABLE_BACKEND"] = "DurableTaskScheduler",
         ["AZURE_PRINCIPAL_ID"] = DeployerPrincipalId,
         ["FREEPIK_WEBHOOK_SECRET"] = WebhookSecret,
         ["INPUT_RETENTION_DAYS"] = "5",
@@ -68,14 +67,14 @@ public sealed class InfraFixture : IAsyncLifetime
         var withoutKey = DefaultEnvironment();
         withoutKey.Remove("FREEPIK_API_KEY");
         var parametersWithoutKey = BicepCli.RunAsync(buildDirectory, withoutKey, "build-params", "--stdout", "main.bicepparam");
-        var azureStorageSnapshot = SnapshotAsync(DefaultEnvironment());
-        var schedulerSnapshot = SnapshotAsync(SchedulerEnvironment());
+        var defaultsSnapshot = SnapshotAsync(DefaultEnvironment());
+        var customizedSnapshot = SnapshotAsync(CustomizedEnvironment());
 
         Build = await build;
         Parameters = await parameters;
         ParametersWithoutApiKey = await parametersWithoutKey;
-        (AzureStorageSnapshot, azureStorage) = await azureStorageSnapshot;
-        (SchedulerSnapshot, scheduler) = await schedulerSnapshot;
+        (DefaultsSnapshot, defaults) = await defaultsSnapshot;
+        (CustomizedSnapshot, customized) = await customizedSnapshot;
         Templates = Directory.EnumerateFiles(Path.Combine(buildDirectory, "out"), "*.json", SearchOption.AllDirectories)
             .ToDictionary(
                 file => Path.GetRelativePath(Path.Combine(buildDirectory, "out"), file).Replace('\\', '/'),

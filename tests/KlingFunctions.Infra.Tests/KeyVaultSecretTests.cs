@@ -6,7 +6,7 @@ public sealed class KeyVaultSecretTests(InfraFixture infra)
     [Fact]
     public void Api_key_secret_takes_its_value_from_the_secure_parameter()
     {
-        var secret = infra.AzureStorage.Resource("Microsoft.KeyVault/vaults/secrets", "/freepik-api-key");
+        var secret = infra.Defaults.Resource("Microsoft.KeyVault/vaults/secrets", "/freepik-api-key");
 
         Assert.Equal("[parameters('freepikApiKey')]", secret.GetProperty("properties").GetProperty("value").GetString());
     }
@@ -14,7 +14,7 @@ public sealed class KeyVaultSecretTests(InfraFixture infra)
     [Fact]
     public void Webhook_secret_is_stored_only_when_one_is_given()
     {
-        var secret = infra.AzureStorage.Resource("Microsoft.KeyVault/vaults/secrets", "/freepik-webhook-secret");
+        var secret = infra.Defaults.Resource("Microsoft.KeyVault/vaults/secrets", "/freepik-webhook-secret");
 
         Assert.Equal("[not(empty(parameters('freepikWebhookSecret')))]", secret.GetProperty("condition").GetString());
     }
@@ -22,7 +22,7 @@ public sealed class KeyVaultSecretTests(InfraFixture infra)
     [Fact]
     public void Webhook_token_secret_is_always_stored()
     {
-        var secret = infra.AzureStorage.Resource("Microsoft.KeyVault/vaults/secrets", "/webhook-token-secret");
+        var secret = infra.Defaults.Resource("Microsoft.KeyVault/vaults/secrets", "/webhook-token-secret");
 
         Assert.False(secret.TryGetProperty("condition", out _));
     }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
 
 namespace KlingFunctions.Infra.Tests;
 
@@ -24,19 +25,30 @@ public sealed class LintTests(InfraFixture infra)
         var parameters = Parameters(infra.Parameters);
         Assert.Equal("kling-test", parameters.GetProperty("environmentName").GetProperty("value").GetString());
         Assert.Equal("westeurope", parameters.GetProperty("location").GetProperty("value").GetString());
-        Assert.Equal("AzureStorage", parameters.GetProperty("durableBackend").GetProperty("value").GetString());
         Assert.Equal(3, parameters.GetProperty("inputRetentionDays").GetProperty("value").GetInt32());
         Assert.Equal(0, parameters.GetProperty("videoRetentionDays").GetProperty("value").GetInt32());
         Assert.Equal("", parameters.GetProperty("principalId").GetProperty("value").GetString());
     }
 
     [Fact]
-    public void Deployment_snapshots_of_both_backends_have_no_diagnostic()
+    public void Deployment_snapshots_with_default_and_custom_parameters_have_no_diagnostic()
     {
-        Assert.True(infra.AzureStorageSnapshot.ExitCode == 0 && infra.AzureStorageSnapshot.StandardError.Length == 0, infra.AzureStorageSnapshot.ToString());
-        Assert.True(infra.SchedulerSnapshot.ExitCode == 0 && infra.SchedulerSnapshot.StandardError.Length == 0, infra.SchedulerSnapshot.ToString());
-        Assert.Empty(infra.AzureStorage.Root.GetProperty("diagnostics").EnumerateArray());
-        Assert.Empty(infra.Scheduler.Root.GetProperty("diagnostics").EnumerateArray());
+        Assert.True(infra.DefaultsSnapshot.ExitCode == 0 && infra.DefaultsSnapshot.StandardError.Length == 0, infra.DefaultsSnapshot.ToString());
+        Assert.True(infra.CustomizedSnapshot.ExitCode == 0 && infra.CustomizedSnapshot.StandardError.Length == 0, infra.CustomizedSnapshot.ToString());
+        Assert.Empty(infra.Defaults.Root.GetProperty("diagnostics").EnumerateArray());
+        Assert.Empty(infra.Customized.Root.GetProperty("diagnostics").EnumerateArray());
+    }
+
+    // A variable main.bicepparam reads but the tests do not clear would let the machine's own azd
+    // environment change what the tests see.
+    [Fact]
+    public void Tests_clear_exactly_the_environment_variables_the_parameters_file_reads()
+    {
+        var parametersFile = File.ReadAllText(Path.Combine(InfraFixture.InfraDirectory, "main.bicepparam"));
+
+        var read = Regex.Matches(parametersFile, @"readEnvironmentVariable\('([A-Z_]+)'").Select(match => match.Groups[1].Value);
+
+        Assert.Equal(BicepCli.ParameterVariables.Order(), read.Order());
     }
 
     [Fact]
@@ -103,7 +115,7 @@ public sealed class LintTests(InfraFixture infra)
         Assert.Equal("subscriptionDeploymentTemplate.json#", main.GetProperty("$schema").GetString()![^"subscriptionDeploymentTemplate.json#".Length..]);
         Assert.Single(ArmTemplate.OfType(main, "Microsoft.Resources/resourceGroups"));
         Assert.Equal(
-            ["api", "durable-task-scheduler", "identity", "keyvault", "monitoring", "roles", "storage"],
+            ["api", "identity", "keyvault", "monitoring", "roles", "storage"],
             ArmTemplate.OfType(main, "Microsoft.Resources/deployments").Select(module => ArmTemplate.Text(module, "name")).Order());
     }
 

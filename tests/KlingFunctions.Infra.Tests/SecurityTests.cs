@@ -5,7 +5,7 @@ namespace KlingFunctions.Infra.Tests;
 [Collection(CompiledInfra.Name)]
 public sealed class SecurityTests(InfraFixture infra)
 {
-    private Snapshot Deployment => infra.AzureStorage;
+    private Snapshot Deployment => infra.Defaults;
 
     [Fact]
     public void Storage_account_accepts_only_https_tls_1_2_and_entra_id()
@@ -45,7 +45,7 @@ public sealed class SecurityTests(InfraFixture infra)
     [Fact]
     public void Key_vault_purge_protection_follows_its_parameter()
     {
-        var properties = infra.Scheduler.Resource("Microsoft.KeyVault/vaults").GetProperty("properties");
+        var properties = infra.Customized.Resource("Microsoft.KeyVault/vaults").GetProperty("properties");
 
         Assert.True(properties.GetProperty("enablePurgeProtection").GetBoolean());
     }

@@ -8,7 +8,7 @@ public sealed class StorageLifecycleTests(InfraFixture infra)
     [Fact]
     public void Staged_inputs_are_deleted_after_three_days_and_videos_are_kept_by_default()
     {
-        var rules = DeleteRules(infra.AzureStorage);
+        var rules = DeleteRules(infra.Defaults);
 
         Assert.Equal(new Dictionary<string, int> { ["inputs/"] = 3 }, rules);
     }
@@ -16,7 +16,7 @@ public sealed class StorageLifecycleTests(InfraFixture infra)
     [Fact]
     public void Retention_days_for_inputs_and_videos_follow_their_parameters()
     {
-        var rules = DeleteRules(infra.Scheduler);
+        var rules = DeleteRules(infra.Customized);
 
         Assert.Equal(new Dictionary<string, int> { ["inputs/"] = 5, ["videos/"] = 30 }, rules);
     }
@@ -24,7 +24,7 @@ public sealed class StorageLifecycleTests(InfraFixture infra)
     [Fact]
     public void Deleted_blobs_can_be_recovered_for_a_week()
     {
-        var properties = infra.AzureStorage.Resource("Microsoft.Storage/storageAccounts/blobServices").GetProperty("properties");
+        var properties = infra.Defaults.Resource("Microsoft.Storage/storageAccounts/blobServices").GetProperty("properties");
 
         Assert.True(properties.GetProperty("deleteRetentionPolicy").GetProperty("enabled").GetBoolean());
         Assert.Equal(7, properties.GetProperty("deleteRetentionPolicy").GetProperty("days").GetInt32());
