@@ -12,8 +12,8 @@ namespace KlingFunctions.Http;
 
 /// <summary>
 /// <c>POST /api/webhooks/freepik/{id}?token=…</c>. Deliveries are untrusted and at-least-once: the per-job
-/// token and, when <c>Freepik:WebhookSecret</c> is set, the signature are checked before anything else; the
-/// orchestration then ignores duplicates and stale statuses.
+/// token and, when <c>Freepik:WebhookSecret</c> is set, the signature are checked before anything else. An update the
+/// job is already past is answered without waking the orchestration, which ignores duplicates and stale statuses too.
 /// </summary>
 public sealed class FreepikWebhookReceiver(
     WebhookToken tokens,
@@ -58,10 +58,10 @@ public sealed class FreepikWebhookReceiver(
         }
 
         var update = new FreepikTaskUpdate(deliveryId, delivery.TaskId!, delivery.Status!, delivery.Generated ?? []);
-        var outcome = await jobs.RaiseEventAsync(id, FreepikTaskUpdate.EventName, update, cancellationToken);
+        var outcome = await jobs.RaiseUpdateAsync(id, update, cancellationToken);
         logger.LogInformation("Webhook {DeliveryId} for job {JobId}: task {TaskId} {Status} → {Outcome}", deliveryId, id, update.TaskId, update.Status, outcome);
 
-        // A finished job accepts the delivery and changes nothing: Freepik must not keep retrying it.
+        // A finished job, or one already past this update, accepts it and changes nothing: Freepik must not keep retrying it.
         return outcome == RaiseEventOutcome.NotFound ? Problems.JobNotFound(id) : TypedResults.Accepted((string?)null);
     }
 

@@ -57,11 +57,12 @@ public sealed class DurableVideoJobClient(DurableTaskClient client, Func<string,
             metadata.FailureDetails?.ErrorMessage);
     }
 
-    public async Task<RaiseEventOutcome> RaiseEventAsync(string jobId, string eventName, object payload, CancellationToken cancellationToken)
+    /// <summary>Raises Freepik's <paramref name="update"/> to the job, unless it can change nothing there.</summary>
+    public async Task<RaiseEventOutcome> RaiseUpdateAsync(string jobId, FreepikTaskUpdate update, CancellationToken cancellationToken)
     {
         // Backends drop an event for an unknown or finished instance silently (the Azure Storage backend behind the
         // DevHost's sidecar does): the webhook must answer 404 or 202, so the instance is checked first.
-        var metadata = await client.GetInstanceAsync(jobId, getInputsAndOutputs: false, cancellationToken);
+        var metadata = await client.GetInstanceAsync(jobId, getInputsAndOutputs: true, cancellationToken);
         if (metadata is null)
         {
             return RaiseEventOutcome.NotFound;
@@ -72,9 +73,14 @@ public sealed class DurableVideoJobClient(DurableTaskClient client, Func<string,
             return RaiseEventOutcome.NotRunning;
         }
 
+        if (!update.CanChange(metadata.ReadCustomStatusAs<VideoJobProgress>()))
+        {
+            return RaiseEventOutcome.Unchanged;
+        }
+
         try
         {
-            await client.RaiseEventAsync(jobId, eventName, payload, cancellationToken);
+            await client.RaiseEventAsync(jobId, FreepikTaskUpdate.EventName, update, cancellationToken);
             return RaiseEventOutcome.Raised;
         }
         // The Functions host's Azure Storage provider checks again when it raises, and says so when the job finished

@@ -1,3 +1,5 @@
+using KlingFunctions.Freepik;
+
 namespace KlingFunctions.Workflow;
 
 /// <summary>
@@ -7,4 +9,22 @@ namespace KlingFunctions.Workflow;
 public sealed record FreepikTaskUpdate(string? DeliveryId, string TaskId, string Status, IReadOnlyList<string> Generated)
 {
     public const string EventName = "FreepikTaskUpdate";
+
+    /// <summary>
+    /// Whether this update can change a job that reports <paramref name="progress"/>: not when it is for another
+    /// task, or a status the job has already reached or passed. The orchestration ignores those too; not raising them
+    /// spares it an episode that replays its whole history, per redundant delivery. A job without a task id yet takes
+    /// every update (Durable keeps it until the job waits).
+    /// </summary>
+    public bool CanChange(VideoJobProgress? progress)
+    {
+        if (progress?.FreepikTaskId is not { } taskId)
+        {
+            return true;
+        }
+
+        var status = new FreepikTaskStatus(Status);
+        return string.Equals(TaskId, taskId, StringComparison.Ordinal)
+            && (status.IsTerminal || progress.FreepikStatus is not { } current || status.Rank > new FreepikTaskStatus(current).Rank);
+    }
 }

@@ -8,6 +8,9 @@ public enum RaiseEventOutcome
 
     /// <summary>The job has finished: the event changes nothing.</summary>
     NotRunning,
+
+    /// <summary>The job is running and already past what the event says (a duplicate, stale or foreign update).</summary>
+    Unchanged,
 }
 
 /// <summary>Durable's runtime status, reduced to what a job view needs.</summary>

@@ -141,13 +141,13 @@ public sealed class DurableVideoJobClientTests
     }
 
     [Fact]
-    public async Task RaiseEventAsync_raises_the_event_to_a_running_job()
+    public async Task RaiseUpdateAsync_raises_the_event_to_a_running_job()
     {
         // Arrange
-        SetupInstance(OrchestrationRuntimeStatus.Running, getInputsAndOutputs: false);
+        SetupInstance(OrchestrationRuntimeStatus.Running, getInputsAndOutputs: true);
 
         // Act
-        var outcome = await Jobs.RaiseEventAsync(JobId, FreepikTaskUpdate.EventName, Update, CancellationToken.None);
+        var outcome = await Jobs.RaiseUpdateAsync(JobId, Update, CancellationToken.None);
 
         // Assert
         Assert.Equal(RaiseEventOutcome.Raised, outcome);
@@ -155,10 +155,10 @@ public sealed class DurableVideoJobClientTests
     }
 
     [Fact]
-    public async Task RaiseEventAsync_returns_not_found_and_raises_nothing_for_an_unknown_job()
+    public async Task RaiseUpdateAsync_returns_not_found_and_raises_nothing_for_an_unknown_job()
     {
         // Act
-        var outcome = await Jobs.RaiseEventAsync(JobId, FreepikTaskUpdate.EventName, Update, CancellationToken.None);
+        var outcome = await Jobs.RaiseUpdateAsync(JobId, Update, CancellationToken.None);
 
         // Assert
         Assert.Equal(RaiseEventOutcome.NotFound, outcome);
@@ -166,46 +166,60 @@ public sealed class DurableVideoJobClientTests
     }
 
     [Fact]
-    public async Task RaiseEventAsync_returns_not_running_and_raises_nothing_for_a_finished_job()
+    public async Task RaiseUpdateAsync_returns_not_running_and_raises_nothing_for_a_finished_job()
     {
         // Arrange
-        SetupInstance(OrchestrationRuntimeStatus.Completed, getInputsAndOutputs: false);
+        SetupInstance(OrchestrationRuntimeStatus.Completed, getInputsAndOutputs: true);
 
         // Act
-        var outcome = await Jobs.RaiseEventAsync(JobId, FreepikTaskUpdate.EventName, Update, CancellationToken.None);
+        var outcome = await Jobs.RaiseUpdateAsync(JobId, Update, CancellationToken.None);
 
         // Assert
         Assert.Equal(RaiseEventOutcome.NotRunning, outcome);
         durable.Verify(client => client.RaiseEventAsync(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<object?>(), It.IsAny<CancellationToken>()), Times.Never);
     }
 
+    [Fact]
+    public async Task RaiseUpdateAsync_does_not_wake_a_job_that_is_already_past_the_update()
+    {
+        // Arrange: the job already reports the task IN_PROGRESS; a redelivered IN_PROGRESS changes nothing there.
+        SetupInstance(OrchestrationRuntimeStatus.Running, getInputsAndOutputs: true, new VideoJobProgress { Stage = JobStage.Generating, FreepikTaskId = "task-1", FreepikStatus = "IN_PROGRESS" });
+
+        // Act
+        var outcome = await Jobs.RaiseUpdateAsync(JobId, Update with { Status = "IN_PROGRESS" }, CancellationToken.None);
+
+        // Assert
+        Assert.Equal(RaiseEventOutcome.Unchanged, outcome);
+        durable.Verify(client => client.RaiseEventAsync(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<object?>(), It.IsAny<CancellationToken>()), Times.Never);
+    }
+
     [Theory]
     [InlineData(StatusCode.NotFound, RaiseEventOutcome.NotFound)]
     [InlineData(StatusCode.FailedPrecondition, RaiseEventOutcome.NotRunning)]
-    public async Task RaiseEventAsync_maps_the_hosts_status_exception_when_the_job_changed_after_the_check(StatusCode hostStatus, RaiseEventOutcome expected)
+    public async Task RaiseUpdateAsync_maps_the_hosts_status_exception_when_the_job_changed_after_the_check(StatusCode hostStatus, RaiseEventOutcome expected)
     {
         // Arrange: what the host throws with throwStatusExceptionsOnRaiseEvent when the instance is gone or finished.
-        SetupInstance(OrchestrationRuntimeStatus.Running, getInputsAndOutputs: false);
+        SetupInstance(OrchestrationRuntimeStatus.Running, getInputsAndOutputs: true);
         durable.Setup(client => client.RaiseEventAsync(JobId, FreepikTaskUpdate.EventName, Update, It.IsAny<CancellationToken>()))
             .ThrowsAsync(new RpcException(new Status(hostStatus, "The orchestration instance with the provided instance id is not running.")));
 
         // Act
-        var outcome = await Jobs.RaiseEventAsync(JobId, FreepikTaskUpdate.EventName, Update, CancellationToken.None);
+        var outcome = await Jobs.RaiseUpdateAsync(JobId, Update, CancellationToken.None);
 
         // Assert
         Assert.Equal(expected, outcome);
     }
 
     [Fact]
-    public async Task RaiseEventAsync_lets_other_host_failures_through()
+    public async Task RaiseUpdateAsync_lets_other_host_failures_through()
     {
         // Arrange
-        SetupInstance(OrchestrationRuntimeStatus.Running, getInputsAndOutputs: false);
+        SetupInstance(OrchestrationRuntimeStatus.Running, getInputsAndOutputs: true);
         durable.Setup(client => client.RaiseEventAsync(JobId, FreepikTaskUpdate.EventName, Update, It.IsAny<CancellationToken>()))
             .ThrowsAsync(new RpcException(new Status(StatusCode.Unavailable, "host restarting")));
 
         // Act and Assert
-        await Assert.ThrowsAsync<RpcException>(() => Jobs.RaiseEventAsync(JobId, FreepikTaskUpdate.EventName, Update, CancellationToken.None));
+        await Assert.ThrowsAsync<RpcException>(() => Jobs.RaiseUpdateAsync(JobId, Update, CancellationToken.None));
     }
 
     [Fact]

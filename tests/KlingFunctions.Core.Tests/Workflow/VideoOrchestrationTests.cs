@@ -194,7 +194,7 @@ public sealed class VideoOrchestrationTests(WorkflowEngine engine)
     [Fact]
     public async Task Times_out_at_the_deadline_after_a_last_poll_at_the_deadline()
     {
-        var deadline = TimeSpan.FromSeconds(2);
+        var deadline = TimeSpan.FromSeconds(4);
         var script = new JobScript();
 
         var started = DateTimeOffset.UtcNow;
