@@ -15,7 +15,7 @@ namespace KlingFunctions.DevHost.Durable;
 /// </summary>
 internal static class DurableEngineRegistration
 {
-    private static readonly TimeSpan RecoveryAfterCrash = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan PartitionTableTimeout = TimeSpan.FromSeconds(30);
 
 
     public static IServiceCollection AddDurableEngine(this IServiceCollection services, DevHostSettings settings, IConfiguration configuration)
@@ -63,10 +63,9 @@ internal static class DurableEngineRegistration
             // Idle queue polling backs off to 30 s by default, and every timer and event waits for the next poll.
             MaxQueuePollingInterval = settings.MaxQueuePollingInterval,
 
-            // Messages a stopped or killed DevHost had taken from its queues but not finished come back after this
-            // (5 minutes by default). Episodes take milliseconds and the worker renews an activity's lock as it runs.
-            ControlQueueVisibilityTimeout = RecoveryAfterCrash,
-            WorkItemQueueVisibilityTimeout = RecoveryAfterCrash,
+            // Azurite under load can take seconds to answer; at the default 2 s the partition manager gave up renewing
+            // its lease and stopped the only partition (measured with 1,000 jobs at once: most of them stalled).
+            PartitionTableOperationTimeout = PartitionTableTimeout,
 
             // A start on an existing instance id must be refused; without this the backend replaces a running job.
             ThrowExceptionOnInvalidDedupeStatus = true,

@@ -38,7 +38,10 @@ internal sealed class TaskHubWorkerService(
     {
         if (worker is not null)
         {
-            // Waits for the work in flight and stops the backend, which releases its partition lease.
+            // The backend first, while the dispatchers still run: it stops taking messages from its queues and drains
+            // the ones it holds through them, then releases its lease. Stopped after the dispatchers (as TaskHubWorker
+            // alone does), what it had already taken stays invisible in the queue for the visibility timeout (5 min).
+            await service.StopAsync(isForced: false);
             await worker.StopAsync(isForced: false);
         }
 
