@@ -27,7 +27,7 @@ internal static class CostBenchmark
 
     public static async Task RunAsync(CancellationToken cancellationToken)
     {
-        var report = new Report("cost");
+        var report = Report.ForEngine("cost");
         var defaults = new WorkflowOptions();
         report.Line($"Machine: {Report.Machine()}");
         report.Line();

@@ -16,7 +16,7 @@ internal static class ManyJobsBenchmark
 
     public static async Task RunAsync(CancellationToken cancellationToken)
     {
-        var report = new Report("jobs");
+        var report = Report.ForEngine("jobs");
         report.Line($"Machine: {Report.Machine()}");
         report.Line($"{Jobs} JSON start requests (a 16 KB PNG in base64) sent at once from the benchmark process after a {WarmupJobs}-job warm-up; simulator: IN_PROGRESS after 0.5 s, COMPLETED after 2 s, signed webhooks to the DevHost; workflow defaults (first poll 15 s × 4 with webhooks = 60 s).");
         report.Line();
@@ -42,7 +42,7 @@ internal static class ManyJobsBenchmark
             logs, [JobRun.SimulatorCategory, JobRun.ReceiverCategory], builder => activities.AddTo(builder.Logging), cancellationToken);
 
         var body = VideoJobs.JsonBody(TestImages.Png(1024, 768, 16 * 1024), "many jobs benchmark");
-        var timeout = TimeSpan.FromMinutes(3);
+        var timeout = TimeSpan.FromMinutes(10);
 
         Report.Progress($"jobs: warm-up with {WarmupJobs} jobs (archive {archive})");
         await JobRun.RunAsync(bench, WarmupJobs, body, activities: null, storage: null, timeout, cancellationToken);

@@ -1,9 +1,10 @@
 using System.Diagnostics;
 using KlingFunctions.Benchmarks;
 using KlingFunctions.Benchmarks.Harness;
+using KlingFunctions.DevHost;
 
-// dotnet run -c Release --project bench/KlingFunctions.Benchmarks -- webhooks|staging|jobs|cost|micro|all
-// Run from the repository root: results go to bench/results/{name}.md. BENCHMARKS.md explains each one.
+// dotnet run -c Release --project bench/KlingFunctions.Benchmarks -- webhooks|staging|jobs|cost|micro|all [AzureStorage|InMemory]
+// Run from the repository root: results go to bench/results/{name}-{engine}.md. BENCHMARKS.md explains each one.
 var benchmarks = new Dictionary<string, Func<CancellationToken, Task>>(StringComparer.OrdinalIgnoreCase)
 {
     ["webhooks"] = WebhookIngestBenchmark.RunAsync,
@@ -13,17 +14,21 @@ var benchmarks = new Dictionary<string, Func<CancellationToken, Task>>(StringCom
     ["micro"] = SignatureBenchmarks.RunAsync,
 };
 
-if (args.Length != 1 || !(benchmarks.ContainsKey(args[0]) || args[0].Equals("all", StringComparison.OrdinalIgnoreCase)))
+if (args.Length is < 1 or > 2
+    || !(benchmarks.ContainsKey(args[0]) || args[0].Equals("all", StringComparison.OrdinalIgnoreCase))
+    || (args.Length == 2 && !Enum.TryParse<DurableEngine>(args[1], ignoreCase: true, out _)))
 {
-    await Console.Error.WriteLineAsync($"usage: dotnet run -c Release --project bench/KlingFunctions.Benchmarks -- {string.Join('|', benchmarks.Keys)}|all");
+    await Console.Error.WriteLineAsync($"usage: dotnet run -c Release --project bench/KlingFunctions.Benchmarks -- {string.Join('|', benchmarks.Keys)}|all [{string.Join('|', Enum.GetNames<DurableEngine>())}]");
     return 2;
 }
+
+BenchHost.Engine = args.Length == 2 ? Enum.Parse<DurableEngine>(args[1], ignoreCase: true) : DurableEngine.AzureStorage;
 
 #if DEBUG
 Report.Progress("WARNING: a Debug build; run with -c Release for numbers worth recording");
 #endif
 
-using var stop = new CancellationTokenSource(TimeSpan.FromMinutes(15));
+using var stop = new CancellationTokenSource(TimeSpan.FromMinutes(60));
 if (!args[0].Equals("all", StringComparison.OrdinalIgnoreCase))
 {
     await benchmarks[args[0]](stop.Token);
@@ -40,7 +45,8 @@ foreach (var name in benchmarks.Keys)
     }
 
     start.ArgumentList.Add(name);
-    Report.Progress($"all: {name}");
+    start.ArgumentList.Add(BenchHost.Engine.ToString());
+    Report.Progress($"all: {name} on {BenchHost.Engine}");
     using var child = Process.Start(start)!;
     await child.WaitForExitAsync(stop.Token);
     if (child.ExitCode != 0)

@@ -18,7 +18,7 @@ internal static class StagingBenchmark
 
     public static async Task RunAsync(CancellationToken cancellationToken)
     {
-        var report = new Report("staging");
+        var report = Report.ForEngine("staging");
         await using var bench = await BenchHost.StartAsync(
             BenchHost.QuietJobs(),
             new LogCapture(), [], configure: null, cancellationToken);

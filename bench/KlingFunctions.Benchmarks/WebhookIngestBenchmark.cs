@@ -24,7 +24,7 @@ internal static class WebhookIngestBenchmark
 
     public static async Task RunAsync(CancellationToken cancellationToken)
     {
-        var report = new Report("webhooks");
+        var report = Report.ForEngine("webhooks");
         var logs = new LogCapture();
         await using var bench = await BenchHost.StartAsync(
             // Every status the jobs see during the run comes from the load generator.
@@ -108,7 +108,7 @@ internal static class WebhookIngestBenchmark
                 ["p99 latency (median of rounds)", Report.Ms(bareP99), Report.Ms(hostP99), Report.Ratio(hostP99 / bareP99), "reported", ""],
                 ["allocated per request, whole process (median of rounds)", Bytes(bareAllocated), Bytes(hostAllocated), Report.Ratio(hostAllocated / bareAllocated), "reported", ""],
             ]);
-        report.Line($"Deliveries the jobs' orchestrations applied (custom status `webhooks` count): {applied} of {toDevHost} signed deliveries sent to the DevHost (warm-up included; the simulator's own CREATED deliveries can add a few): the events reached running jobs. Warnings or errors logged: {logs.ProblemCount}.");
+        report.Line($"Deliveries raised into the jobs' orchestrations (custom status `webhooks` count): {applied} of {toDevHost} signed deliveries sent to the DevHost (warm-up included; the simulator's own CREATED deliveries can add a few). Each job takes its first IN_PROGRESS; every later one is already past for it, so it is verified and answered 202 without waking the orchestration (`FreepikTaskUpdate.CanChange`). Warnings or errors logged: {logs.ProblemCount}.");
         foreach (var problem in logs.FirstProblems)
         {
             report.Line($"- {problem}");

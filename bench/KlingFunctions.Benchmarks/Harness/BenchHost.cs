@@ -22,6 +22,9 @@ internal sealed class BenchHost : IAsyncDisposable
         Client = client;
     }
 
+    /// <summary>The Durable engine the benchmarks run the DevHost on (the command line's second argument).</summary>
+    public static DurableEngine Engine { get; set; } = DurableEngine.AzureStorage;
+
     public DevHostApplication Host { get; }
 
     public FreepikSimulation Simulator => Host.Simulator ?? throw new InvalidOperationException("The DevHost runs without its simulator.");
@@ -59,6 +62,10 @@ internal sealed class BenchHost : IAsyncDisposable
         {
             ["DevHost:Url"] = url,
             ["DevHost:Simulator"] = "true",
+            ["DevHost:Engine"] = Engine.ToString(),
+
+            // A task hub of this run's own: nothing left over from an earlier run is replayed or counted.
+            ["DevHost:TaskHub"] = "bench" + Guid.NewGuid().ToString("N")[..12],
             ["Storage:ConnectionString"] = azurite.ConnectionString,
         };
 

@@ -13,6 +13,15 @@ internal sealed class Report(string name)
 {
     private readonly StringBuilder text = new();
 
+    /// <summary>The report of a benchmark that runs jobs on the DevHost: one per Durable engine, saved as <c>{name}-{engine}.md</c>.</summary>
+    public static Report ForEngine(string name)
+    {
+        var report = new Report($"{name}-{BenchHost.Engine.ToString().ToLowerInvariant()}");
+        report.Line($"DevHost engine: `DevHost:Engine={BenchHost.Engine}`.");
+        report.Line();
+        return report;
+    }
+
     public void Line(string line = "")
     {
         Console.WriteLine(line);
