@@ -17,4 +17,11 @@ public sealed class ApiOptions
     /// <summary>A webhook body is a small JSON object; anything larger is not Freepik's.</summary>
     [Range(1024, 16L * 1024 * 1024)]
     public int MaxWebhookBytes { get; set; } = 256 * 1024;
+
+    /// <summary>
+    /// Puts the host's own management URLs (Durable Functions': status, raise event, terminate, purge) into the start
+    /// answer. Off by default: they carry the Durable extension's system key, which lets whoever holds it terminate,
+    /// purge and raise events on every job, past the webhook token and signature. For trusted operators only.
+    /// </summary>
+    public bool ExposeManagementUrls { get; set; }
 }

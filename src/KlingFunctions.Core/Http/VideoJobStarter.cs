@@ -19,6 +19,7 @@ public sealed class VideoJobStarter(
     JobViewFactory views,
     IOptions<WorkflowOptions> workflow,
     IOptions<WebhookOptions> webhooks,
+    IOptions<ApiOptions> api,
     SourceAddressPolicy addresses,
     TimeProvider time,
     ILogger<VideoJobStarter> logger)
@@ -92,7 +93,7 @@ public sealed class VideoJobStarter(
     private async Task<IResult> AcceptedAsync(VideoJobSnapshot snapshot, DurableVideoJobClient jobs, CancellationToken cancellationToken)
     {
         var view = await views.CreateAsync(snapshot, cancellationToken);
-        return new JobAccepted(view with { Management = jobs.ManagementUrls(snapshot.JobId) });
+        return new JobAccepted(api.Value.ExposeManagementUrls ? view with { Management = jobs.ManagementUrls(snapshot.JobId) } : view);
     }
 
     private async Task<(StagingRequest Inputs, List<StagingError> Errors)> StoreInputsAsync(string jobId, string owner, IncomingVideoRequest incoming, CancellationToken cancellationToken)
