@@ -26,7 +26,7 @@ builder.Logging.Services.Configure<LoggerFilterOptions>(options =>
     }
 });
 
-// The same registrations as the DevHost; options are validated at start-up.
-builder.Services.AddKlingFunctions(builder.Configuration);
+// The same registrations as the DevHost, and a Freepik key required; options are validated at start-up.
+builder.Services.AddKlingFunctionsApp(builder.Configuration);
 
 builder.Build().Run();

@@ -26,13 +26,14 @@ public sealed class TriggerTests : IDisposable
         ["Storage:ConnectionString"] = "UseDevelopmentStorage=true",
         ["Webhooks:PublicBaseUrl"] = "https://kling.example",
         ["Webhooks:TokenSecret"] = "a-token-secret-of-some-length",
+        ["Freepik:ApiKey"] = "a-freepik-key",
     }).Build();
 
     // As the Functions host provides them: configuration and logging, then the app's own registration.
     private readonly ServiceProvider services = new ServiceCollection()
         .AddSingleton(Configuration)
         .AddLogging()
-        .AddKlingFunctions(Configuration)
+        .AddKlingFunctionsApp(Configuration)
         .BuildServiceProvider();
 
     private VideoApi Api => services.GetRequiredService<VideoApi>();

@@ -1,0 +1,37 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace KlingFunctions.Tests;
+
+/// <summary>The Functions host's settings the app relies on (README, "Running the Functions app locally").</summary>
+public sealed class HostJsonTests
+{
+    private static readonly JsonElement Host = JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "host.json"))).RootElement;
+
+    private static JsonElement DurableTask => Host.GetProperty("extensions").GetProperty("durableTask");
+
+    [Fact]
+    public void Routes_are_under_api_as_the_HTTP_contract_says()
+        => Assert.Equal("api", Host.GetProperty("extensions").GetProperty("http").GetProperty("routePrefix").GetString());
+
+    [Fact]
+    public void Idle_queues_are_polled_often_enough_for_timers_and_webhook_events_to_be_on_time()
+    {
+        var interval = TimeSpan.Parse(DurableTask.GetProperty("storageProvider").GetProperty("maxQueuePollingInterval").GetString()!, CultureInfo.InvariantCulture);
+
+        Assert.InRange(interval, TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
+    public void Durable_distributed_tracing_is_the_version_the_extension_asks_for()
+    {
+        var tracing = DurableTask.GetProperty("tracing");
+
+        Assert.True(tracing.GetProperty("distributedTracingEnabled").GetBoolean());
+        Assert.Equal("V2", tracing.GetProperty("version").GetString());
+    }
+
+    [Fact]
+    public void The_Azure_SDKs_expected_404_and_409_answers_are_not_logged_as_warnings()
+        => Assert.Equal("Error", Host.GetProperty("logging").GetProperty("logLevel").GetProperty("Azure.Core").GetString());
+}

@@ -1,0 +1,29 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace KlingFunctions.Tests;
+
+/// <summary>What the Functions app checks before it takes a single request.</summary>
+public sealed class StartupTests
+{
+    [Fact]
+    public void The_app_refuses_to_start_without_a_Freepik_key_and_names_the_setting()
+    {
+        var exception = Assert.Throws<OptionsValidationException>(() => Validate(new Dictionary<string, string?> { ["Storage:ConnectionString"] = "UseDevelopmentStorage=true" }));
+
+        Assert.Contains("Freepik:ApiKey", exception.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_app_starts_with_a_Freepik_key()
+        => Validate(new Dictionary<string, string?> { ["Storage:ConnectionString"] = "UseDevelopmentStorage=true", ["Freepik:ApiKey"] = "a-freepik-key" });
+
+    /// <summary>What the host does at start-up: every options validation registered with ValidateOnStart.</summary>
+    private static void Validate(Dictionary<string, string?> settings)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+        using var services = new ServiceCollection().AddSingleton<IConfiguration>(configuration).AddLogging().AddKlingFunctionsApp(configuration).BuildServiceProvider();
+        services.GetRequiredService<IStartupValidator>().Validate();
+    }
+}
