@@ -22,6 +22,7 @@ public static class KlingFunctionsServiceCollectionExtensions
         services.AddWebhookToken();
         services.AddStaging();
         services.AddSingleton<SubmitLedger>();
+        services.AddSingleton<LateDeliveries>();
 
         services.AddOptions<WorkflowOptions>().Bind(configuration.GetSection(WorkflowOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<ApiOptions>().Bind(configuration.GetSection(ApiOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
@@ -37,6 +38,7 @@ public static class KlingFunctionsServiceCollectionExtensions
         services.AddSingleton<JobViewFactory>();
         services.AddSingleton<IncomingVideoRequestReader>();
         services.AddSingleton<VideoJobStarter>();
+        services.AddSingleton<LateDeliveryKeeper>();
         services.AddSingleton<FreepikWebhookReceiver>();
         services.AddSingleton<VideoApi>();
         return services;

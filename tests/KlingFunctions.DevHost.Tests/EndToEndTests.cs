@@ -196,9 +196,23 @@ public sealed class EndToEndTests(AzuriteFixture azurite)
     }
 
     [Fact]
-    public async Task A_create_that_times_out_fails_as_SubmitOutcomeUnknown_without_a_second_create()
+    public async Task A_create_that_times_out_is_not_a_lost_video_its_webhook_names_the_task_and_the_job_completes()
     {
+        // The create reaches Freepik but its answer comes too late: the task exists, and its webhooks carry the job's URL.
         await using var host = await TestDevHost.StartAsync(azurite, new Dictionary<string, string?> { ["Freepik:CreateTimeout"] = "00:00:01" });
+        host.Simulator.Script("sluggish", new TaskScript { CreateFaults = [ResponseFault.Slow(TimeSpan.FromSeconds(3))] });
+
+        var view = await host.WaitUntilFinishedAsync(await host.StartAsync("sluggish create"));
+
+        Assert.Equal("Completed", view.GetProperty("status").GetString());
+        Assert.Equal(host.Simulator.Tasks[0].TaskId, view.GetProperty("freepik").GetProperty("taskId").GetString());
+        Assert.Equal((1, 1), (host.Simulator.Calls.CreateAttempts, host.Simulator.Calls.TasksCreated));
+    }
+
+    [Fact]
+    public async Task Without_webhooks_a_create_that_times_out_fails_as_SubmitOutcomeUnknown_without_a_second_create()
+    {
+        await using var host = await TestDevHost.StartAsync(azurite, new Dictionary<string, string?> { ["Freepik:CreateTimeout"] = "00:00:01", ["Webhooks:PublicBaseUrl"] = "" });
         host.Simulator.Script("sluggish", new TaskScript { CreateFaults = [ResponseFault.Slow(TimeSpan.FromSeconds(3))] });
 
         var id = await host.StartAsync("sluggish create");
@@ -207,6 +221,23 @@ public sealed class EndToEndTests(AzuriteFixture azurite)
 
         Assert.Equal("SubmitOutcomeUnknown", view.GetProperty("error").GetProperty("code").GetString());
         Assert.Equal(1, host.Simulator.Calls.CreateAttempts);
+    }
+
+    [Fact]
+    public async Task A_video_that_Freepik_finishes_after_the_deadline_is_shown_as_late_not_dropped()
+    {
+        await using var host = await TestDevHost.StartAsync(azurite, new Dictionary<string, string?>(FastPolling) { ["Workflow:Deadline"] = "00:00:01.500" });
+        host.Simulator.Script("tardy", new TaskScript { CompletedAfter = TimeSpan.FromSeconds(4) });
+
+        var id = await host.StartAsync("tardy generation");
+        var timedOut = await host.WaitUntilFinishedAsync(id);
+        await TestDevHost.EventuallyAsync(async () => (await host.GetAsync(id)).TryGetProperty("late", out _));
+        var late = (await host.GetAsync(id)).GetProperty("late");
+
+        Assert.Equal("TimedOut", timedOut.GetProperty("status").GetString());
+        Assert.Equal(host.Simulator.Tasks[0].TaskId, late.GetProperty("taskId").GetString());
+        Assert.Equal("COMPLETED", late.GetProperty("status").GetString());
+        Assert.Single(late.GetProperty("videoUrls").EnumerateArray());
     }
 
     [Fact]

@@ -132,10 +132,13 @@ public sealed class TestDevHost : IAsyncDisposable
     }
 
     /// <summary>Waits until <paramref name="condition"/> holds, for state that settles asynchronously.</summary>
-    public static async Task EventuallyAsync(Func<bool> condition)
+    public static Task EventuallyAsync(Func<bool> condition) => EventuallyAsync(() => Task.FromResult(condition()));
+
+    /// <inheritdoc cref="EventuallyAsync(Func{bool})"/>
+    public static async Task EventuallyAsync(Func<Task<bool>> condition)
     {
         using var timeout = new CancellationTokenSource(Patience);
-        while (!condition())
+        while (!await condition())
         {
             await Task.Delay(50, timeout.Token);
         }

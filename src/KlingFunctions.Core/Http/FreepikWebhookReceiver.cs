@@ -19,6 +19,7 @@ public sealed class FreepikWebhookReceiver(
     WebhookToken tokens,
     IOptions<FreepikOptions> freepik,
     IOptions<ApiOptions> api,
+    LateDeliveryKeeper late,
     TimeProvider time,
     ILogger<FreepikWebhookReceiver> logger)
 {
@@ -57,9 +58,13 @@ public sealed class FreepikWebhookReceiver(
             return Problems.BadRequest("The body must be a JSON object with 'task_id' and 'status'.");
         }
 
-        var update = new FreepikTaskUpdate(deliveryId, delivery.TaskId!, delivery.Status!, delivery.Generated ?? []);
+        var update = new FreepikTaskUpdate(deliveryId, delivery.TaskId!, delivery.Status!, delivery.Generated ?? [], Verified: verifier is not null);
         var outcome = await jobs.RaiseUpdateAsync(id, update, cancellationToken);
         logger.LogInformation("Webhook {DeliveryId} for job {JobId}: task {TaskId} {Status} → {Outcome}", deliveryId, id, update.TaskId, update.Status, outcome);
+        if (outcome == RaiseEventOutcome.NotRunning && await jobs.GetAsync(id, cancellationToken) is { } finished)
+        {
+            await late.KeepIfLateAsync(finished, update, cancellationToken);
+        }
 
         // A finished job, or one already past this update, accepts it and changes nothing: Freepik must not keep retrying it.
         return outcome == RaiseEventOutcome.NotFound ? Problems.JobNotFound(id) : TypedResults.Accepted((string?)null);

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using KlingFunctions.Storage;
 using KlingFunctions.Workflow;
 
 namespace KlingFunctions.Http;
@@ -31,7 +32,14 @@ public sealed record JobView
 
     public int Webhooks { get; init; }
 
-    /// <summary>Durable Functions' own management URLs, on the start answer of the Functions app only.</summary>
+    /// <summary>
+    /// What Freepik reported after the job had ended without a video (<c>SubmitOutcomeUnknown</c>,
+    /// <c>DeadlineExceeded</c>): a video may have been made after all.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public LateDelivery? Late { get; init; }
+
+    /// <summary>Durable Functions' own management URLs, on the Functions app's start answer with <c>Api:ExposeManagementUrls</c> only.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyDictionary<string, string>? Management { get; init; }
 

@@ -4,9 +4,9 @@ using KlingFunctions.Workflow;
 namespace KlingFunctions.Http;
 
 /// <summary>Turns what the host knows about a job into the job view, with a fresh read link to our video copy.</summary>
-public sealed class JobViewFactory(BlobReadUrls readUrls)
+public sealed class JobViewFactory(BlobReadUrls readUrls, LateDeliveries late)
 {
-    public Task<JobView> CreateAsync(VideoJobSnapshot snapshot, CancellationToken cancellationToken)
+    public async Task<JobView> CreateAsync(VideoJobSnapshot snapshot, CancellationToken cancellationToken)
     {
         var result = snapshot.RuntimeStatus switch
         {
@@ -25,7 +25,10 @@ public sealed class JobViewFactory(BlobReadUrls readUrls)
             },
         };
         var status = result?.Status ?? (snapshot.RuntimeStatus == JobRuntimeStatus.Pending ? JobStatus.Pending : JobStatus.Running);
-        return CreateAsync(snapshot.JobId, status, snapshot.Progress, result, snapshot.CreatedAt, snapshot.LastUpdatedAt, cancellationToken);
+        var view = await CreateAsync(snapshot.JobId, status, snapshot.Progress, result, snapshot.CreatedAt, snapshot.LastUpdatedAt, cancellationToken);
+        return snapshot.RuntimeStatus == JobRuntimeStatus.Completed && LateDeliveryKeeper.EndedWithoutVideo(result)
+            ? view with { Late = await late.GetAsync(snapshot.JobId, cancellationToken) }
+            : view;
     }
 
     /// <summary>The view of a job from the orchestration's own record of it: what a callback receives.</summary>

@@ -3,12 +3,15 @@ using KlingFunctions.Freepik;
 namespace KlingFunctions.Workflow;
 
 /// <summary>
-/// The payload of the <c>FreepikTaskUpdate</c> event: one verified webhook delivery.
+/// The payload of the <c>FreepikTaskUpdate</c> event: one webhook delivery that passed the URL token check.
 /// <see cref="DeliveryId"/> is Freepik's <c>webhook-id</c> when signed, so redeliveries can be recognised.
 /// </summary>
-public sealed record FreepikTaskUpdate(string? DeliveryId, string TaskId, string Status, IReadOnlyList<string> Generated)
+/// <param name="Verified">True when Freepik's signature vouched for it (<c>Freepik:WebhookSecret</c> is set).</param>
+public sealed record FreepikTaskUpdate(string? DeliveryId, string TaskId, string Status, IReadOnlyList<string> Generated, bool Verified = false)
 {
     public const string EventName = "FreepikTaskUpdate";
+
+    public FreepikTask ToTask() => new(TaskId, new FreepikTaskStatus(Status), Generated);
 
     /// <summary>
     /// Whether this update can change a job that reports <paramref name="progress"/>: not when it is for another

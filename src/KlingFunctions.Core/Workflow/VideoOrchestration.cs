@@ -52,6 +52,9 @@ public sealed class VideoOrchestration : TaskOrchestrator<VideoJobInput, VideoJo
         /// <summary>The latest time a fired timer was set for: see <see cref="Now"/>.</summary>
         private DateTime firedAt = DateTime.MinValue;
 
+        /// <summary>The one pending wait for a webhook delivery, if any: see <see cref="NextUpdateBeforeAsync"/>.</summary>
+        private Task<FreepikTaskUpdate>? waiter;
+
         public Run(TaskOrchestrationContext context, VideoJobInput input)
         {
             this.context = context;
@@ -70,41 +73,76 @@ public sealed class VideoOrchestration : TaskOrchestrator<VideoJobInput, VideoJo
         /// </summary>
         private DateTime Now => context.CurrentUtcDateTime > firedAt ? context.CurrentUtcDateTime : firedAt;
 
+        /// <summary>Every ending, expected or not, goes through <see cref="FinishAsync"/>: the outcome is reported and the caller called back.</summary>
         public async Task<VideoJobResult> RunAsync()
         {
             Report(progress);
+            VideoJobResult outcome;
+            try
+            {
+                outcome = await OutcomeOfJobAsync();
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                // Details for the operator; the job's message names no internals.
+                logger.LogError(exception, "Job {JobId} failed unexpectedly at stage {Stage}", input.JobId, progress.Stage);
+                outcome = Failed(new JobError(JobErrorCodes.InternalError, $"The job failed unexpectedly at its {progress.Stage} stage; the service's logs have the details under job {input.JobId}."));
+            }
+
+            return await FinishAsync(outcome);
+        }
+
+        private async Task<VideoJobResult> OutcomeOfJobAsync()
+        {
             var staged = await context.CallActivityAsync<StagingResult>(WorkflowActivities.StageSourceImage, input.Inputs, idempotentRetry);
             if (!staged.Succeeded)
             {
                 var reasons = string.Join(" ", staged.Errors.Select(e => $"{e.Field}: {e.Message}"));
-                return await FinishAsync(Failed(new JobError(JobErrorCodes.InvalidImage, reasons)));
+                return Failed(new JobError(JobErrorCodes.InvalidImage, reasons));
             }
 
             Report(progress with { Stage = JobStage.Submitting });
             var submitted = await SubmitAsync(staged);
-            if (submitted.Task is not { } task)
+            var submittedAt = new DateTimeOffset(Now, TimeSpan.Zero);
+            var task = submitted.Task;
+            if (task is null && submitted.Outcome == FreepikOutcome.OutcomeUnknown && input.Settings.WebhooksEnabled)
             {
-                return await FinishAsync(Failed(SubmitError(submitted)));
+                task = await AdoptAsync(submitted, submittedAt);
+            }
+
+            if (task is null)
+            {
+                return Failed(SubmitError(submitted));
             }
 
             logger.LogInformation("Job {JobId} submitted as Freepik task {TaskId}", input.JobId, task.TaskId);
             Report(progress with { Stage = JobStage.Generating, FreepikTaskId = task.TaskId, FreepikStatus = task.Status.Value });
 
-            var finished = await WaitForTerminalStatusAsync(task);
-            return await FinishAsync(await OutcomeAsync(finished));
+            return await OutcomeAsync(await WaitForTerminalStatusAsync(task, submittedAt));
         }
 
         /// <summary>
         /// Tries the create again only when it certainly did not reach Freepik (429, 503, refused): anything
-        /// ambiguous comes back as <see cref="FreepikOutcome.OutcomeUnknown"/> and ends the job, so no video is paid twice.
-        /// No durable retry policy here: it would retry exceptions, which are ambiguous too.
+        /// ambiguous comes back as <see cref="FreepikOutcome.OutcomeUnknown"/>, so no video is paid twice. No durable
+        /// retry policy here: it would retry exceptions, which are ambiguous too.
         /// </summary>
         private async Task<FreepikResult> SubmitAsync(StagingResult staged)
         {
             var request = new SubmitRequest(input.JobId, staged, input.Parameters);
             for (var attempt = 1; ; attempt++)
             {
-                var result = await context.CallActivityAsync<FreepikResult>(WorkflowActivities.SubmitVideoTask, request with { Attempt = attempt });
+                FreepikResult result;
+                try
+                {
+                    result = await context.CallActivityAsync<FreepikResult>(WorkflowActivities.SubmitVideoTask, request with { Attempt = attempt });
+                }
+                catch (TaskFailedException exception)
+                {
+                    // The activity may have failed after its POST went out: that is an unknown outcome, not "nothing sent".
+                    logger.LogError(exception, "Job {JobId}: create attempt {Attempt} failed unexpectedly", input.JobId, attempt);
+                    return new FreepikResult { Outcome = FreepikOutcome.OutcomeUnknown, Message = "the create step failed unexpectedly" };
+                }
+
                 if (result.Outcome != FreepikOutcome.Transient || attempt >= input.Settings.MaxSubmitAttempts)
                 {
                     return result;
@@ -123,14 +161,43 @@ public sealed class VideoOrchestration : TaskOrchestrator<VideoJobInput, VideoJo
         }
 
         /// <summary>
-        /// One event waiter for the whole wait, raced against one timer per poll. Timers are cancelled, never the
-        /// waiter: a cancelled waiter can swallow a later event in the isolated worker. A new waiter is created only
-        /// after the previous one has completed.
+        /// After an unknown create outcome the task may exist, and its webhooks carry this job's own URL: a delivery
+        /// within <see cref="WorkflowSettings.UnknownOutcomeGrace"/> names the task, which the job adopts. An unsigned
+        /// delivery is believed only once Freepik confirms the task exists.
         /// </summary>
-        private async Task<FreepikTask> WaitForTerminalStatusAsync(FreepikTask task)
+        private async Task<FreepikTask?> AdoptAsync(FreepikResult submitted, DateTimeOffset submittedAt)
         {
-            var update = context.WaitForExternalEvent<FreepikTaskUpdate>(FreepikTaskUpdate.EventName);
-            var submittedAt = new DateTimeOffset(Now, TimeSpan.Zero);
+            var graceEnds = Now + input.Settings.UnknownOutcomeGrace;
+            var until = graceEnds < deadline ? graceEnds : deadline;
+            logger.LogWarning("Job {JobId}: the create's outcome is unknown ({Message}); waiting until {Until} for a webhook that names its task", input.JobId, submitted.Message, until);
+            while (Now < until && await NextUpdateBeforeAsync(until) is { } delivered)
+            {
+                Report(progress with { Webhooks = progress.Webhooks + 1 });
+                var candidate = new FreepikTask(delivered.TaskId, FreepikTaskStatus.Created, []);
+                if (delivered.Verified)
+                {
+                    return Advance(candidate, delivered.ToTask());
+                }
+
+                var polled = await PollAsync(candidate, submittedAt);
+                Report(progress with { Polls = progress.Polls + 1 });
+                if (polled is { Outcome: FreepikOutcome.Accepted, Task: { } confirmed })
+                {
+                    return Advance(candidate, confirmed);
+                }
+
+                logger.LogWarning("Job {JobId}: an unsigned webhook named task {TaskId}, which Freepik did not confirm ({Outcome}); not adopted", input.JobId, delivered.TaskId, polled.Outcome);
+            }
+
+            return null;
+        }
+
+        /// <summary>
+        /// Waits for Freepik's webhooks, polling on a durable timer as a safety net, until the task is terminal, a poll
+        /// shows it cannot be, or the deadline.
+        /// </summary>
+        private async Task<FreepikTask> WaitForTerminalStatusAsync(FreepikTask task, DateTimeOffset submittedAt)
+        {
             while (!task.Status.IsTerminal && pollError is null)
             {
                 var now = Now;
@@ -140,25 +207,41 @@ public sealed class VideoOrchestration : TaskOrchestrator<VideoJobInput, VideoJo
                 }
 
                 var next = now + PollSchedule.DelayBefore(progress.Polls, input.Settings);
-                var pollAt = next < deadline ? next : deadline;
-                using var timerCancellation = new CancellationTokenSource();
-                var timer = context.CreateTimer(pollAt, timerCancellation.Token);
-                if (await Task.WhenAny(update, timer) == update)
+                if (await NextUpdateBeforeAsync(next < deadline ? next : deadline) is { } delivered)
                 {
-                    // Cancel the timer so that a finished instance is not kept alive by it. Synchronously: an
-                    // orchestrator must not hand work to the thread pool.
-                    timerCancellation.Cancel();
-                    task = Apply(task, await update);
-                    update = context.WaitForExternalEvent<FreepikTaskUpdate>(FreepikTaskUpdate.EventName);
+                    task = await ApplyAsync(task, delivered, submittedAt);
                     continue;
                 }
 
                 // The poll at the deadline is the last chance: a video that finished in time is not given up.
-                firedAt = pollAt;
                 task = Apply(task, await PollAsync(task, submittedAt));
             }
 
             return task;
+        }
+
+        /// <summary>
+        /// The next webhook delivery, or null when the durable timer for <paramref name="until"/> fires first. One event
+        /// waiter at a time, created only after the previous one has completed, raced against one timer per call.
+        /// Timers are cancelled, never the waiter: a cancelled waiter still takes the next event in durabletask-dotnet.
+        /// </summary>
+        private async Task<FreepikTaskUpdate?> NextUpdateBeforeAsync(DateTime until)
+        {
+            waiter ??= context.WaitForExternalEvent<FreepikTaskUpdate>(FreepikTaskUpdate.EventName);
+            using var timerCancellation = new CancellationTokenSource();
+            var timer = context.CreateTimer(until, timerCancellation.Token);
+            if (await Task.WhenAny(waiter, timer) == timer)
+            {
+                firedAt = until;
+                return null;
+            }
+
+            // Cancel the timer so that a finished instance is not kept alive by it. Synchronously: an orchestrator
+            // must not hand work to the thread pool.
+            timerCancellation.Cancel();
+            var delivered = await waiter;
+            waiter = null;
+            return delivered;
         }
 
         /// <summary>
@@ -178,17 +261,28 @@ public sealed class VideoOrchestration : TaskOrchestrator<VideoJobInput, VideoJo
             }
         }
 
-        private FreepikTask Apply(FreepikTask current, FreepikTaskUpdate update)
+        /// <summary>
+        /// A webhook delivery. A terminal status that no signature vouches for (the URL's token alone can leak
+        /// through request logs) ends nothing by itself: one status poll asks Freepik, and its answer counts instead.
+        /// </summary>
+        private async Task<FreepikTask> ApplyAsync(FreepikTask current, FreepikTaskUpdate delivered, DateTimeOffset submittedAt)
         {
-            var isNew = update.DeliveryId is null || deliveries.Add(update.DeliveryId);
+            var isNew = delivered.DeliveryId is null || deliveries.Add(delivered.DeliveryId);
             Report(progress with { Webhooks = progress.Webhooks + 1 });
-            if (!isNew || !string.Equals(update.TaskId, current.TaskId, StringComparison.Ordinal))
+            if (!isNew || !string.Equals(delivered.TaskId, current.TaskId, StringComparison.Ordinal))
             {
-                logger.LogInformation("Job {JobId} ignored a duplicate or foreign webhook for task {TaskId}", input.JobId, update.TaskId);
+                logger.LogInformation("Job {JobId} ignored a duplicate or foreign webhook for task {TaskId}", input.JobId, delivered.TaskId);
                 return current;
             }
 
-            return Advance(current, new FreepikTask(update.TaskId, new FreepikTaskStatus(update.Status), update.Generated));
+            var next = delivered.ToTask();
+            if (next.Status.IsTerminal && !delivered.Verified && !current.Status.IsTerminal)
+            {
+                logger.LogInformation("Job {JobId}: an unsigned webhook says task {TaskId} is {Status}; asking Freepik", input.JobId, current.TaskId, next.Status.Value);
+                return Apply(current, await PollAsync(current, submittedAt));
+            }
+
+            return Advance(current, next);
         }
 
         private FreepikTask Apply(FreepikTask current, FreepikResult polled)
@@ -325,11 +419,11 @@ public sealed class VideoOrchestration : TaskOrchestrator<VideoJobInput, VideoJo
 
         private static VideoJobResult Failed(JobError error) => new() { Status = JobStatus.Failed, Error = error };
 
-        private static JobError SubmitError(FreepikResult result) => result.Outcome switch
+        private JobError SubmitError(FreepikResult result) => result.Outcome switch
         {
             FreepikOutcome.Rejected => new JobError(JobErrorCodes.FreepikRejected, $"Freepik rejected the request: {result.Describe()}"),
             FreepikOutcome.Unauthorized => new JobError(JobErrorCodes.FreepikUnauthorized, $"Freepik refused the API key: {result.Message}. Check Freepik:ApiKey."),
-            FreepikOutcome.OutcomeUnknown => new JobError(JobErrorCodes.SubmitOutcomeUnknown, $"The create call may or may not have reached Freepik ({result.Message}). It is not retried, to avoid paying twice; check Freepik's task list before resubmitting."),
+            FreepikOutcome.OutcomeUnknown => new JobError(JobErrorCodes.SubmitOutcomeUnknown, $"The create call may or may not have reached Freepik ({result.Message}). It is not retried, to avoid paying twice; {(input.Settings.WebhooksEnabled ? $"no webhook named its task within {input.Settings.UnknownOutcomeGrace}. A later one is shown as 'late'; otherwise " : string.Empty)}check Freepik's task list before resubmitting."),
             _ => new JobError(JobErrorCodes.FreepikUnavailable, $"Freepik stayed unavailable: {result.Message}"),
         };
     }

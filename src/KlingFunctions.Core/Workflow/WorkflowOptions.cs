@@ -22,6 +22,10 @@ public sealed class WorkflowOptions : IValidatableObject
     [Range(1, 20)]
     public int MaxSubmitAttempts { get; set; } = 5;
 
+    /// <summary>After a create whose outcome is unknown, how long a webhook naming its task is waited for (webhooks only).</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
+    public TimeSpan UnknownOutcomeGrace { get; set; } = TimeSpan.FromMinutes(15);
+
     /// <summary>Attempts of staging, archiving and the callback, which are safe to repeat, before they count as failed.</summary>
     [Range(1, 20)]
     public int ActivityRetryAttempts { get; set; } = 5;
@@ -56,6 +60,7 @@ public sealed class WorkflowOptions : IValidatableObject
         ArchiveVideo = ArchiveVideo,
         WebhooksEnabled = webhooksEnabled,
         MaxSubmitAttempts = MaxSubmitAttempts,
+        UnknownOutcomeGrace = UnknownOutcomeGrace,
         ActivityRetryAttempts = ActivityRetryAttempts,
         ActivityRetryInterval = ActivityRetryInterval,
     };

@@ -17,6 +17,12 @@ public sealed record WorkflowSettings
     /// <summary>How many times a create that certainly did not reach Freepik (429, 503, refused) is tried.</summary>
     public int MaxSubmitAttempts { get; init; } = 5;
 
+    /// <summary>
+    /// After an unknown create outcome, how long to wait for a webhook that names the task (which may exist), when
+    /// webhooks are configured; only then does the job end <c>SubmitOutcomeUnknown</c>.
+    /// </summary>
+    public TimeSpan UnknownOutcomeGrace { get; init; } = TimeSpan.FromMinutes(15);
+
     /// <summary>Attempts of an activity that is safe to repeat (staging, archiving, the callback) before it counts as failed.</summary>
     public int ActivityRetryAttempts { get; init; } = 5;
 

@@ -297,6 +297,124 @@ public sealed class VideoOrchestrationTests(WorkflowEngine engine)
         Assert.InRange(JsonSerializer.Serialize(progress).Length, 1, 8_000);
     }
 
+    [Fact]
+    public async Task An_unsigned_COMPLETED_is_confirmed_with_Freepik_before_it_ends_the_job()
+    {
+        var script = new JobScript { Status = _ => Polled("COMPLETED", VideoUrl) };
+        var id = await engine.StartAsync(script, WebhooksOnly);
+        await engine.ReachedAsync(id, JobStage.Generating);
+
+        await engine.RaiseAsync(id, UnsignedUpdate("COMPLETED", "d1", "https://attacker.example/video.mp4"));
+        var (result, progress) = await engine.FinishedAsync(id);
+
+        // Freepik's answer counts, with Freepik's URL, not the delivery's.
+        Assert.Equal(JobStatus.Completed, result.Status);
+        Assert.Equal([VideoUrl], result.VideoUrls);
+        Assert.Equal((1, 1), (progress.Polls, progress.Webhooks));
+    }
+
+    [Fact]
+    public async Task An_unsigned_FAILED_that_Freepik_does_not_confirm_ends_nothing()
+    {
+        var script = new JobScript();
+        var id = await engine.StartAsync(script, WebhooksOnly);
+        await engine.ReachedAsync(id, JobStage.Generating);
+
+        await engine.RaiseAsync(id, UnsignedUpdate("FAILED", "forged"));
+        await engine.RaiseAsync(id, Update("COMPLETED", "d2", VideoUrl));
+        var (result, _) = await engine.FinishedAsync(id);
+
+        Assert.Equal(JobStatus.Completed, result.Status);
+        Assert.Equal(1, script.CallsTo(WorkflowActivities.GetVideoTaskStatus));
+    }
+
+    [Fact]
+    public async Task A_signed_terminal_status_is_trusted_without_asking_Freepik()
+    {
+        var script = new JobScript();
+        var id = await engine.StartAsync(script, WebhooksOnly);
+        await engine.RaiseAsync(id, Update("COMPLETED", "d1", VideoUrl));
+
+        Assert.Equal(JobStatus.Completed, (await engine.FinishedAsync(id)).Result.Status);
+        Assert.Equal(0, script.CallsTo(WorkflowActivities.GetVideoTaskStatus));
+    }
+
+    [Fact]
+    public async Task After_an_unknown_create_outcome_a_webhook_for_the_job_names_its_task_and_the_video_is_not_lost()
+    {
+        var script = new JobScript { Submit = _ => new FreepikResult { Outcome = FreepikOutcome.OutcomeUnknown, Message = "the create timed out" } };
+        var id = await engine.StartAsync(script, WebhooksOnly with { UnknownOutcomeGrace = TimeSpan.FromMinutes(5) });
+        await engine.ReachedAsync(id, JobStage.Submitting);
+
+        await engine.RaiseAsync(id, Update("IN_PROGRESS", "d1"));
+        await engine.RaiseAsync(id, Update("COMPLETED", "d2", VideoUrl));
+        var (result, progress) = await engine.FinishedAsync(id);
+
+        Assert.Equal(JobStatus.Completed, result.Status);
+        Assert.Equal(TaskId, progress.FreepikTaskId);
+        Assert.Equal(1, script.CallsTo(WorkflowActivities.SubmitVideoTask));
+    }
+
+    [Fact]
+    public async Task After_an_unknown_create_outcome_an_unsigned_webhook_is_adopted_only_once_Freepik_knows_the_task()
+    {
+        var script = new JobScript
+        {
+            Submit = _ => new FreepikResult { Outcome = FreepikOutcome.OutcomeUnknown, Message = "connection reset" },
+            Status = request => request.TaskId == TaskId ? Polled("IN_PROGRESS") : new FreepikResult { Outcome = FreepikOutcome.NotFound },
+        };
+        var id = await engine.StartAsync(script, WebhooksOnly with { UnknownOutcomeGrace = TimeSpan.FromMinutes(5) });
+        await engine.ReachedAsync(id, JobStage.Submitting);
+
+        await engine.RaiseAsync(id, new FreepikTaskUpdate("forged", "no-such-task", "COMPLETED", ["https://attacker.example/video.mp4"]));
+        await engine.RaiseAsync(id, UnsignedUpdate("IN_PROGRESS", "d1"));
+        var progress = await engine.ReachedAsync(id, JobStage.Generating);
+        await engine.RaiseAsync(id, Update("COMPLETED", "d2", VideoUrl));
+        var (result, _) = await engine.FinishedAsync(id);
+
+        Assert.Equal((TaskId, "IN_PROGRESS"), (progress.FreepikTaskId, progress.FreepikStatus));
+        Assert.Equal([VideoUrl], result.VideoUrls);
+    }
+
+    [Fact]
+    public async Task An_unknown_create_outcome_ends_the_job_only_after_the_grace_without_a_webhook()
+    {
+        var grace = TimeSpan.FromSeconds(1);
+        var script = new JobScript { Submit = _ => new FreepikResult { Outcome = FreepikOutcome.OutcomeUnknown, Message = "HTTP 500" } };
+
+        var started = DateTimeOffset.UtcNow;
+        var (result, _) = await engine.FinishedAsync(await engine.StartAsync(script, WebhooksOnly with { UnknownOutcomeGrace = grace }));
+
+        Assert.Equal((JobStatus.Failed, JobErrorCodes.SubmitOutcomeUnknown), (result.Status, result.Error?.Code));
+        Assert.True(DateTimeOffset.UtcNow - started >= grace, "The job gave up before the grace was over.");
+        Assert.Equal(1, script.CallsTo(WorkflowActivities.SubmitVideoTask));
+    }
+
+    [Fact]
+    public async Task A_submit_activity_that_throws_counts_as_an_unknown_outcome_and_is_not_repeated()
+    {
+        var script = new JobScript { Submit = _ => throw new InvalidOperationException("the ledger blew up after the POST") };
+
+        var (result, _) = await engine.FinishedAsync(await engine.StartAsync(script, Settings(webhooks: false)));
+
+        Assert.Equal(JobErrorCodes.SubmitOutcomeUnknown, result.Error?.Code);
+        Assert.Equal(1, script.CallsTo(WorkflowActivities.SubmitVideoTask));
+    }
+
+    [Fact]
+    public async Task A_step_that_runs_out_of_retries_ends_the_job_as_InternalError_and_still_calls_back()
+    {
+        var script = new JobScript { Stage = _ => throw new InvalidOperationException("secret-internal-detail") };
+
+        var (result, progress) = await engine.FinishedAsync(await engine.StartAsync(script, Settings(webhooks: true) with { ActivityRetryAttempts = 2 }, callbackUrl: "https://caller.example/done"));
+
+        Assert.Equal((JobStatus.Failed, JobErrorCodes.InternalError), (result.Status, result.Error?.Code));
+        Assert.DoesNotContain("secret-internal-detail", result.Error!.Message, StringComparison.Ordinal);
+        Assert.Equal(2, script.CallsTo(WorkflowActivities.StageSourceImage));
+        Assert.Equal(JobStage.Done, progress.Stage);
+        Assert.Equal(JobErrorCodes.InternalError, Assert.Single(script.InputsOf<CallbackRequest>(WorkflowActivities.NotifyCallback)).Result.Error?.Code);
+    }
+
     private static WorkflowSettings Settings(bool webhooks) => new()
     {
         FirstPoll = TimeSpan.FromMilliseconds(50),
@@ -305,5 +423,6 @@ public sealed class VideoOrchestrationTests(WorkflowEngine engine)
         ArchiveVideo = true,
         WebhooksEnabled = webhooks,
         ActivityRetryInterval = TimeSpan.FromMilliseconds(20),
+        UnknownOutcomeGrace = TimeSpan.FromMilliseconds(300),
     };
 }

@@ -120,7 +120,11 @@ public sealed class JobScript
     public static FreepikResult Polled(string status, params string[] generated)
         => new() { Outcome = FreepikOutcome.Accepted, Task = new FreepikTask(TaskId, new FreepikTaskStatus(status), generated) };
 
-    public static FreepikTaskUpdate Update(string status, string deliveryId, params string[] generated) => new(deliveryId, TaskId, status, generated);
+    /// <summary>A delivery whose signature was verified (<c>Freepik:WebhookSecret</c> set), as most tests want.</summary>
+    public static FreepikTaskUpdate Update(string status, string deliveryId, params string[] generated) => new(deliveryId, TaskId, status, generated, Verified: true);
+
+    /// <summary>A delivery that only passed the URL token check: no signature vouches for it.</summary>
+    public static FreepikTaskUpdate UnsignedUpdate(string status, string deliveryId, params string[] generated) => new(deliveryId, TaskId, status, generated);
 
     internal Task<TOutput> Run<TInput, TOutput>(string activity, TInput input, Func<TInput, TOutput> answer)
         where TInput : notnull
