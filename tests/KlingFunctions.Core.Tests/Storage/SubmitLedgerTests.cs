@@ -16,7 +16,7 @@ public sealed class SubmitLedgerTests(AzuriteFixture azurite)
     {
         await using var services = Services();
 
-        Assert.Null(await services.GetRequiredService<SubmitLedger>().ClaimAsync(jobId, 1, CancellationToken.None));
+        Assert.Null(await services.GetRequiredService<SubmitLedger>().ClaimAsync(jobId, 1, "run-a", CancellationToken.None));
     }
 
     [Fact]
@@ -24,9 +24,9 @@ public sealed class SubmitLedgerTests(AzuriteFixture azurite)
     {
         await using var services = Services();
         var ledger = services.GetRequiredService<SubmitLedger>();
-        await ledger.ClaimAsync(jobId, 1, CancellationToken.None);
+        await ledger.ClaimAsync(jobId, 1, "run-a", CancellationToken.None);
 
-        var rerun = await ledger.ClaimAsync(jobId, 1, CancellationToken.None);
+        var rerun = await ledger.ClaimAsync(jobId, 1, "run-b", CancellationToken.None);
 
         Assert.Equal(FreepikOutcome.OutcomeUnknown, rerun?.Outcome);
     }
@@ -37,10 +37,10 @@ public sealed class SubmitLedgerTests(AzuriteFixture azurite)
         await using var services = Services();
         var ledger = services.GetRequiredService<SubmitLedger>();
         var accepted = new FreepikResult { Outcome = FreepikOutcome.Accepted, StatusCode = 200, Task = new FreepikTask("task-7", FreepikTaskStatus.Created, []) };
-        await ledger.ClaimAsync(jobId, 1, CancellationToken.None);
-        await ledger.RecordAsync(jobId, 1, accepted, CancellationToken.None);
+        await ledger.ClaimAsync(jobId, 1, "run-a", CancellationToken.None);
+        await ledger.RecordAsync(jobId, 1, "run-a", accepted, CancellationToken.None);
 
-        var rerun = await ledger.ClaimAsync(jobId, 1, CancellationToken.None);
+        var rerun = await ledger.ClaimAsync(jobId, 1, "run-b", CancellationToken.None);
 
         Assert.Equal((FreepikOutcome.Accepted, "task-7", FreepikTaskStatus.Created), (rerun!.Outcome, rerun.Task!.TaskId, rerun.Task.Status));
     }
@@ -50,9 +50,20 @@ public sealed class SubmitLedgerTests(AzuriteFixture azurite)
     {
         await using var services = Services();
         var ledger = services.GetRequiredService<SubmitLedger>();
-        await ledger.ClaimAsync(jobId, 1, CancellationToken.None);
+        await ledger.ClaimAsync(jobId, 1, "run-a", CancellationToken.None);
 
-        Assert.Null(await ledger.ClaimAsync(jobId, 2, CancellationToken.None));
+        Assert.Null(await ledger.ClaimAsync(jobId, 2, "run-b", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_run_that_finds_its_own_claim_holds_it()
+    {
+        // What the storage client's retry of a claim write whose answer was lost sees: its own earlier write.
+        await using var services = Services();
+        var ledger = services.GetRequiredService<SubmitLedger>();
+        await ledger.ClaimAsync(jobId, 1, "run-a", CancellationToken.None);
+
+        Assert.Null(await ledger.ClaimAsync(jobId, 1, "run-a", CancellationToken.None));
     }
 
     private ServiceProvider Services() => StagingServices.Create(azurite, services => services.AddSingleton<SubmitLedger>());

@@ -23,23 +23,38 @@ public sealed class SubmitVideoTaskActivity(
         try
         {
             task = await CreateBodyAsync(input, cancellationToken);
-            if (await ledger.ClaimAsync(input.JobId, input.Attempt, cancellationToken) is { } earlier)
-            {
-                logger.LogWarning("Job {JobId}: create attempt {Attempt} already ran ({Outcome}); not sending it again", input.JobId, input.Attempt, earlier.Outcome);
-                return earlier;
-            }
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
-            // Nothing has been sent to Freepik yet: a storage hiccup here costs nothing and may be tried again.
+            // Nothing has been claimed or sent yet: a storage hiccup here costs nothing and may be tried again.
             logger.LogWarning(exception, "Job {JobId}: create attempt {Attempt} could not be prepared", input.JobId, input.Attempt);
             return new FreepikResult { Outcome = FreepikOutcome.Transient, Message = $"the request could not be prepared: {exception.Message}" };
+        }
+
+        // This run's own: a claim with it is this run's, whatever the storage client repeated on the way.
+        var nonce = Guid.NewGuid().ToString("N");
+        FreepikResult? earlier;
+        try
+        {
+            earlier = await ledger.ClaimAsync(input.JobId, input.Attempt, nonce, cancellationToken);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            // The claim was not confirmed, and nothing has been sent: the next attempt claims a record of its own.
+            logger.LogWarning(exception, "Job {JobId}: create attempt {Attempt} could not be claimed", input.JobId, input.Attempt);
+            return new FreepikResult { Outcome = FreepikOutcome.Transient, Message = $"the attempt could not be claimed: {exception.Message}" };
+        }
+
+        if (earlier is not null)
+        {
+            logger.LogWarning("Job {JobId}: create attempt {Attempt} already ran ({Outcome}); not sending it again", input.JobId, input.Attempt, earlier.Outcome);
+            return earlier;
         }
 
         var result = await freepik.CreateTaskAsync(task, cancellationToken);
         try
         {
-            await ledger.RecordAsync(input.JobId, input.Attempt, result, cancellationToken);
+            await ledger.RecordAsync(input.JobId, input.Attempt, nonce, result, cancellationToken);
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
