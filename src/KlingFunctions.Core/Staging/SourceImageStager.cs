@@ -73,6 +73,12 @@ public sealed class SourceImageStager(
                 options.Value.SourceTimeout,
                 async (content, token) => blobName = await store.UploadAsync(jobId, field, content, token),
                 cancellationToken);
+            if (fetched.Transient)
+            {
+                // Thrown, so that Durable retries staging with its backoff; only what will not change is InvalidImage.
+                throw new SourceUnavailableException(field, fetched.Error!);
+            }
+
             if (!fetched.Succeeded)
             {
                 errors.Add(fetched.TooLarge ? SourceImageInspector.TooLarge(field) : new(field, $"points to a URL that {fetched.Error}"));

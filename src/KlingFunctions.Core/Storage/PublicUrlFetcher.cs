@@ -4,8 +4,11 @@ using Microsoft.Extensions.Logging;
 
 namespace KlingFunctions.Storage;
 
-/// <summary>How a fetch ended: the bytes read, or why not (<see cref="TooLarge"/> when the limit was hit).</summary>
-public sealed record FetchOutcome(long Bytes, string? Error, bool TooLarge = false)
+/// <summary>
+/// How a fetch ended: the bytes read, or why not (<see cref="TooLarge"/> when the limit was hit; <see cref="Transient"/>
+/// when the host may answer later: 5xx, 408, 429, a time-out, a broken connection).
+/// </summary>
+public sealed record FetchOutcome(long Bytes, string? Error, bool TooLarge = false, bool Transient = false)
 {
     public bool Succeeded => Error is null;
 }
@@ -44,7 +47,7 @@ public sealed class PublicUrlFetcher(HttpClient http, SourceAddressPolicy policy
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return Failed(url, string.Create(CultureInfo.InvariantCulture, $"timed out after {timeout.TotalSeconds:0.#} s."));
+            return Failed(url, string.Create(CultureInfo.InvariantCulture, $"timed out after {timeout.TotalSeconds:0.#} s."), transient: true);
         }
         catch (HttpRequestException exception) when (FindInner<SourceAddressRefusedException>(exception) is { } refused)
         {
@@ -52,12 +55,13 @@ public sealed class PublicUrlFetcher(HttpClient http, SourceAddressPolicy policy
         }
         catch (HttpRequestException exception)
         {
-            return Failed(url, $"could not be fetched ({exception.HttpRequestError}).");
+            // A name that does not resolve will not resolve later either; a refused or reset connection may.
+            return Failed(url, $"could not be fetched ({exception.HttpRequestError}).", transient: exception.HttpRequestError != HttpRequestError.NameResolutionError);
         }
         catch (IOException exception)
         {
             // The connection broke off while the body was being read.
-            return Failed(url, $"broke off while being read ({exception.GetType().Name}).");
+            return Failed(url, $"broke off while being read ({exception.GetType().Name}).", transient: true);
         }
     }
 
@@ -91,7 +95,8 @@ public sealed class PublicUrlFetcher(HttpClient http, SourceAddressPolicy policy
 
             if (!response.IsSuccessStatusCode)
             {
-                return Failed(url, string.Create(CultureInfo.InvariantCulture, $"answered {(int)response.StatusCode} {response.ReasonPhrase}."));
+                var status = (int)response.StatusCode;
+                return Failed(url, string.Create(CultureInfo.InvariantCulture, $"answered {status} {response.ReasonPhrase}."), transient: status is >= 500 or 408 or 429);
             }
 
             if (response.Content.Headers.ContentLength > maxBytes)
@@ -111,11 +116,11 @@ public sealed class PublicUrlFetcher(HttpClient http, SourceAddressPolicy policy
         }
     }
 
-    private FetchOutcome Failed(Uri url, string reason)
+    private FetchOutcome Failed(Uri url, string reason, bool transient = false)
     {
         // The URL's query may hold a caller's token; the host is enough to diagnose.
         logger.LogWarning("Fetch from {Host} failed: {Reason}", url.Host, reason);
-        return new FetchOutcome(0, reason);
+        return new FetchOutcome(0, reason, Transient: transient);
     }
 
     private static FetchOutcome TooLarge(long maxBytes)

@@ -66,6 +66,12 @@ public sealed class VideoArchive(
                 token),
             cancellationToken);
 
+        if (fetched.Transient)
+        {
+            // Thrown, so that Durable retries the copy with its backoff: a CDN that stumbles once must not cost our copy.
+            throw new HttpRequestException($"The video URL {fetched.Error}");
+        }
+
         if (!fetched.Succeeded)
         {
             return new ArchiveResult(null, 0, $"The video URL {fetched.Error}");

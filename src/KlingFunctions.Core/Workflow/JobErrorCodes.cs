@@ -4,6 +4,7 @@ namespace KlingFunctions.Workflow;
 public static class JobErrorCodes
 {
     public const string InvalidImage = "InvalidImage";
+    public const string ImageUnavailable = "ImageUnavailable";
     public const string FreepikRejected = "FreepikRejected";
     public const string FreepikUnauthorized = "FreepikUnauthorized";
     public const string FreepikUnavailable = "FreepikUnavailable";

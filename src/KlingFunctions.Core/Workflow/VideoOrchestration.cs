@@ -52,6 +52,9 @@ public sealed class VideoOrchestration : TaskOrchestrator<VideoJobInput, VideoJo
         /// <summary>The latest time a fired timer was set for: see <see cref="Now"/>.</summary>
         private DateTime firedAt = DateTime.MinValue;
 
+        /// <summary>The earliest time of the next poll that Freepik's last <c>Retry-After</c> allows.</summary>
+        private DateTime pollNotBefore = DateTime.MinValue;
+
         /// <summary>The one pending wait for a webhook delivery, if any: see <see cref="NextUpdateBeforeAsync"/>.</summary>
         private Task<FreepikTaskUpdate>? waiter;
 
@@ -94,7 +97,16 @@ public sealed class VideoOrchestration : TaskOrchestrator<VideoJobInput, VideoJo
 
         private async Task<VideoJobResult> OutcomeOfJobAsync()
         {
-            var staged = await context.CallActivityAsync<StagingResult>(WorkflowActivities.StageSourceImage, input.Inputs, idempotentRetry);
+            StagingResult staged;
+            try
+            {
+                staged = await context.CallActivityAsync<StagingResult>(WorkflowActivities.StageSourceImage, input.Inputs, idempotentRetry);
+            }
+            catch (TaskFailedException exception) when (exception.FailureDetails.IsCausedBy<SourceUnavailableException>())
+            {
+                return Failed(new JobError(JobErrorCodes.ImageUnavailable, $"{exception.FailureDetails.ErrorMessage}, on every one of {input.Settings.ActivityRetryAttempts} tries."));
+            }
+
             if (!staged.Succeeded)
             {
                 var reasons = string.Join(" ", staged.Errors.Select(e => $"{e.Field}: {e.Message}"));
@@ -206,7 +218,8 @@ public sealed class VideoOrchestration : TaskOrchestrator<VideoJobInput, VideoJo
                     break;
                 }
 
-                var next = now + PollSchedule.DelayBefore(progress.Polls, input.Settings);
+                var scheduled = now + PollSchedule.DelayBefore(progress.Polls, input.Settings);
+                var next = scheduled > pollNotBefore ? scheduled : pollNotBefore;
                 if (await NextUpdateBeforeAsync(next < deadline ? next : deadline) is { } delivered)
                 {
                     task = await ApplyAsync(task, delivered, submittedAt);
@@ -288,6 +301,9 @@ public sealed class VideoOrchestration : TaskOrchestrator<VideoJobInput, VideoJo
         private FreepikTask Apply(FreepikTask current, FreepikResult polled)
         {
             Report(progress with { Polls = progress.Polls + 1 });
+
+            // Freepik asked for patience (429 or 503 with Retry-After): the next poll waits at least that long.
+            pollNotBefore = polled.RetryAfter is { } retryAfter ? Now + retryAfter : DateTime.MinValue;
 
             // Freepik has been seen to answer 404 for a while after create: one 404 is not a lost task.
             notFoundInARow = polled.Outcome == FreepikOutcome.NotFound ? notFoundInARow + 1 : 0;

@@ -230,6 +230,30 @@ public sealed class SourceImageStagerTests(AzuriteFixture azurite) : IAsyncLifet
         await hungUp.Task.WaitAsync(TimeSpan.FromSeconds(10));
     }
 
+    [Theory]
+    [InlineData(503)]
+    [InlineData(500)]
+    [InlineData(408)]
+    [InlineData(429)]
+    public async Task A_url_whose_host_may_answer_later_is_thrown_so_that_Durable_retries_staging(int status)
+    {
+        await using var server = await LocalWebServer.StartAsync(app => app.MapGet("/busy.png", () => Results.StatusCode(status)));
+
+        var failure = await Assert.ThrowsAsync<SourceUnavailableException>(() => Stager.StageAsync(new StagingRequest(jobId, InputReference.FromUrl(server.Url("/busy.png"))), CancellationToken.None));
+
+        Assert.Contains($"answered {status}", failure.Message, StringComparison.Ordinal);
+        Assert.StartsWith("image ", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_url_that_times_out_is_thrown_so_that_Durable_retries_staging()
+    {
+        await using var server = await LocalWebServer.StartAsync(app => app.MapGet("/slow.png", async (HttpContext context) => await Task.Delay(Timeout.Infinite, context.RequestAborted)));
+        await using var services = StagingServices.Create(azurite, settings: ("Storage:SourceTimeout", "00:00:01"));
+
+        await Assert.ThrowsAsync<SourceUnavailableException>(() => services.GetRequiredService<SourceImageStager>().StageAsync(new StagingRequest(jobId, InputReference.FromUrl(server.Url("/slow.png"))), CancellationToken.None));
+    }
+
     [Fact]
     public async Task A_url_that_answers_404_is_reported_on_its_field()
     {

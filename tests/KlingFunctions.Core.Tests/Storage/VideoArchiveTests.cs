@@ -16,11 +16,16 @@ public sealed class VideoArchiveTests(AzuriteFixture azurite) : IAsyncLifetime
     private LocalWebServer server = null!;
 
     public async Task InitializeAsync()
-        => server = await LocalWebServer.StartAsync(app => app.MapGet("/video.mp4", () =>
+        => server = await LocalWebServer.StartAsync(app =>
         {
-            Interlocked.Increment(ref downloads);
-            return Results.Bytes(video, "video/mp4");
-        }));
+            app.MapGet("/video.mp4", () =>
+            {
+                Interlocked.Increment(ref downloads);
+                return Results.Bytes(video, "video/mp4");
+            });
+            app.MapGet("/busy.mp4", () => Results.StatusCode(StatusCodes.Status503ServiceUnavailable));
+            app.MapGet("/forbidden.mp4", () => Results.StatusCode(StatusCodes.Status403Forbidden));
+        });
 
     public async Task DisposeAsync() => await server.DisposeAsync();
 
@@ -48,6 +53,26 @@ public sealed class VideoArchiveTests(AzuriteFixture azurite) : IAsyncLifetime
 
         Assert.Equal(new ArchiveResult($"{jobId}.mp4", video.Length, null), again);
         Assert.Equal(1, downloads);
+    }
+
+    [Fact]
+    public async Task A_video_host_that_may_answer_later_throws_so_that_Durable_retries_the_copy()
+    {
+        await using var services = StagingServices.Create(azurite);
+
+        var failure = await Assert.ThrowsAsync<HttpRequestException>(() => services.GetRequiredService<VideoArchive>().ArchiveAsync(jobId, server.Url("/busy.mp4"), CancellationToken.None));
+
+        Assert.Contains("answered 503", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_video_host_that_refuses_fails_the_step_without_a_retry()
+    {
+        await using var services = StagingServices.Create(azurite);
+
+        var result = await services.GetRequiredService<VideoArchive>().ArchiveAsync(jobId, server.Url("/forbidden.mp4"), CancellationToken.None);
+
+        Assert.Contains("answered 403", result.Error, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -222,6 +222,25 @@ public sealed class VideoOrchestrationTests(WorkflowEngine engine)
     }
 
     [Fact]
+    public async Task A_poll_answered_with_Retry_After_is_followed_by_the_next_only_after_it()
+    {
+        var retryAfter = TimeSpan.FromMilliseconds(700);
+        var polls = 0;
+        var script = new JobScript
+        {
+            Status = _ => Interlocked.Increment(ref polls) == 1
+                ? new FreepikResult { Outcome = FreepikOutcome.Transient, StatusCode = 429, RetryAfter = retryAfter }
+                : Polled("COMPLETED", VideoUrl),
+        };
+
+        var (result, _) = await engine.FinishedAsync(await engine.StartAsync(script, Settings(webhooks: false)));
+
+        var times = script.TimesOf(WorkflowActivities.GetVideoTaskStatus);
+        Assert.Equal(JobStatus.Completed, result.Status);
+        Assert.True(times[1] - times[0] >= retryAfter, $"The second poll came {(times[1] - times[0]).TotalMilliseconds} ms after the first, before Retry-After.");
+    }
+
+    [Fact]
     public async Task A_failing_poll_is_followed_by_the_next_poll_instead_of_failing_the_job()
     {
         var polls = 0;
@@ -399,6 +418,19 @@ public sealed class VideoOrchestrationTests(WorkflowEngine engine)
 
         Assert.Equal(JobErrorCodes.SubmitOutcomeUnknown, result.Error?.Code);
         Assert.Equal(1, script.CallsTo(WorkflowActivities.SubmitVideoTask));
+    }
+
+    [Fact]
+    public async Task An_image_host_that_stays_unavailable_is_retried_by_Durable_then_reported_as_ImageUnavailable()
+    {
+        var script = new JobScript { Stage = _ => throw new SourceUnavailableException("image", "answered 503 Service Unavailable.") };
+
+        var (result, _) = await engine.FinishedAsync(await engine.StartAsync(script, Settings(webhooks: true) with { ActivityRetryAttempts = 3 }));
+
+        Assert.Equal((JobStatus.Failed, JobErrorCodes.ImageUnavailable), (result.Status, result.Error?.Code));
+        Assert.Contains("answered 503", result.Error!.Message, StringComparison.Ordinal);
+        Assert.Equal(3, script.CallsTo(WorkflowActivities.StageSourceImage));
+        Assert.Equal(0, script.CallsTo(WorkflowActivities.SubmitVideoTask));
     }
 
     [Fact]
