@@ -25,6 +25,7 @@ public static class KlingFunctionsServiceCollectionExtensions
         services.AddSingleton<LateDeliveries>();
 
         services.AddOptions<WorkflowOptions>().Bind(configuration.GetSection(WorkflowOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<CallbackOptions>().Bind(configuration.GetSection(CallbackOptions.Section));
         services.AddOptions<ApiOptions>().Bind(configuration.GetSection(ApiOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
 
         AddActivity<StageSourceImageActivity>(services);

@@ -1,8 +1,8 @@
 using System.Net;
-using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using KlingFunctions.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Polly.Timeout;
@@ -38,7 +38,8 @@ public sealed class FreepikClient(
         FreepikResult result;
         try
         {
-            using var response = await httpClient.PostAsJsonAsync(CreatePath, task, Json, cancellationToken);
+            using var body = JsonBody.Of(task, Json);
+            using var response = await httpClient.PostAsync(CreatePath, body, cancellationToken);
             result = await ReadCreateResponseAsync(response, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

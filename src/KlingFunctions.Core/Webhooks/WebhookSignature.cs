@@ -18,7 +18,7 @@ public static class WebhookSignature
 
     internal const string SecretPrefix = "whsec_";
 
-    private const string Version = "v1";
+    internal const string Version = "v1";
 
     /// <summary>Checks one delivery. Prefer a <see cref="WebhookSignatureVerifier"/> kept per secret on hot paths.</summary>
     public static WebhookVerification Verify(

@@ -74,10 +74,14 @@ public sealed class WebhookSignatureVerifier
         return new(matched ? WebhookVerificationReason.Valid : WebhookVerificationReason.NoMatchingSignature);
     }
 
-    private static byte[][] KeysFor(string secret)
+    /// <summary>
+    /// Every key a secret may stand for: where it decodes, base64 (with or without <c>whsec_</c>), then its UTF-8
+    /// bytes, then hex. In the order a Standard Webhooks receiver reads a secret: signatures are sent in this order,
+    /// and the reference library (StandardWebhooks 1.1.2) matches a list of them reliably only on its first entry.
+    /// </summary>
+    internal static byte[][] KeysFor(string secret)
     {
-        var keys = new List<byte[]> { Encoding.UTF8.GetBytes(secret) };
-
+        var keys = new List<byte[]>();
         if (secret.StartsWith(WebhookSignature.SecretPrefix, StringComparison.Ordinal)
             && TryFromBase64(secret[WebhookSignature.SecretPrefix.Length..], out var prefixed))
         {
@@ -88,6 +92,8 @@ public sealed class WebhookSignatureVerifier
         {
             keys.Add(decoded);
         }
+
+        keys.Add(Encoding.UTF8.GetBytes(secret));
 
         if (secret.Length % 2 == 0 && !secret.AsSpan().ContainsAnyExcept(HexDigits))
         {

@@ -1,4 +1,8 @@
 using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace KlingFunctions.Freepik;
@@ -110,5 +114,25 @@ public sealed class FreepikClientConfigurationTests
         Assert.DoesNotContain(FreepikTestHost.ApiKey, text, StringComparison.Ordinal);
         Assert.DoesNotContain("whsec_c2VjcmV0", text, StringComparison.Ordinal);
         Assert.Contains("ApiKey=(set)", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_create_declares_its_length_on_the_wire_and_is_not_chunked()
+    {
+        long? length = null;
+        var chunked = true;
+        await using var freepik = await KlingFunctions.Testing.LocalWebServer.StartAsync(app => app.MapPost("/v1/ai/image-to-video/kling-v2-1-std", (HttpRequest request) =>
+        {
+            (length, chunked) = (request.ContentLength, request.Headers.TransferEncoding.Count > 0);
+            return Results.Text(CreatedBody, "application/json");
+        }));
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Freepik:BaseUrl"] = freepik.BaseAddress.AbsoluteUri, ["Freepik:ApiKey"] = "key" }).Build();
+        await using var services = new ServiceCollection().AddSingleton<IConfiguration>(configuration).AddLogging().AddFreepikClient().BuildServiceProvider();
+
+        var result = await services.GetRequiredService<IFreepikClient>().CreateTaskAsync(VideoTask, CancellationToken.None);
+
+        Assert.Equal(FreepikOutcome.Accepted, result.Outcome);
+        Assert.True(length > 0);
+        Assert.False(chunked);
     }
 }

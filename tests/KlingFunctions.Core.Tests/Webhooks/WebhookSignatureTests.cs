@@ -65,6 +65,16 @@ public class WebhookSignatureTests
         Assert.Equal("v1,S/PhvIotMo95pyuDJSl2IN61u/7ju/Sht3uUkDSbnAs=", header);
     }
 
+    [Theory]
+    [InlineData("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")]
+    [InlineData("c2VjcmV0LWtleS1ieXRlcw==")]
+    public void Verify_accepts_a_delivery_signed_by_the_Standard_Webhooks_reference_library(string secret)
+    {
+        var signed = new StandardWebhooks.StandardWebhook(secret).Sign(Id, Now, Encoding.UTF8.GetString(Body));
+
+        Assert.True(WebhookSignature.Verify(secret, Id, Timestamp, signed, Body, Now).IsValid);
+    }
+
     [Fact]
     public void Verify_accepts_what_Sign_produced()
     {

@@ -1,7 +1,9 @@
-using System.Net.Http.Json;
+using System.Text.Json;
 using KlingFunctions.Http;
 using KlingFunctions.Storage;
+using KlingFunctions.Webhooks;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace KlingFunctions.Workflow.Activities;
 
@@ -11,10 +13,19 @@ namespace KlingFunctions.Workflow.Activities;
 /// that the durable retry policy tries again; the caller may therefore see a repeat and should deduplicate on the
 /// job id. A refused address is final and is not retried.
 /// </summary>
-public sealed class NotifyCallbackActivity(IHttpClientFactory httpClients, JobViewFactory views, ILogger<NotifyCallbackActivity> logger)
-    : WorkflowActivity<CallbackRequest, bool>
+public sealed class NotifyCallbackActivity(
+    IHttpClientFactory httpClients,
+    JobViewFactory views,
+    IOptions<CallbackOptions> options,
+    TimeProvider time,
+    ILogger<NotifyCallbackActivity> logger) : WorkflowActivity<CallbackRequest, bool>
 {
     public const string HttpClientName = "callbacks";
+
+    private readonly CallbackSignature? signature = string.IsNullOrEmpty(options.Value.SigningSecret) ? null : new CallbackSignature(options.Value.SigningSecret);
+
+    /// <summary>The <c>webhook-id</c> of a job's callback: the same for every retry of one outcome, so receivers can deduplicate.</summary>
+    public static string CallbackId(string jobId, JobStatus status) => $"kling_{jobId}_{status.ToString().ToLowerInvariant()}";
 
     public override async Task<bool> RunAsync(CallbackRequest input, CancellationToken cancellationToken)
     {
@@ -22,7 +33,10 @@ public sealed class NotifyCallbackActivity(IHttpClientFactory httpClients, JobVi
         using var http = httpClients.CreateClient(HttpClientName);
         try
         {
-            using var response = await http.PostAsJsonAsync(new Uri(input.CallbackUrl), view, ApiJson.Options, cancellationToken);
+            var body = JsonSerializer.SerializeToUtf8Bytes(view, ApiJson.Options);
+            using var content = JsonBody.Of(body);
+            signature?.AddTo(content, CallbackId(input.JobId, input.Result.Status), time.GetUtcNow(), body);
+            using var response = await http.PostAsync(new Uri(input.CallbackUrl), content, cancellationToken);
             logger.LogInformation("Callback for job {JobId} answered {StatusCode}", input.JobId, (int)response.StatusCode);
             response.EnsureSuccessStatusCode();
             return true;
