@@ -8,11 +8,22 @@ public sealed class ApiOptions
     public const string Section = "Api";
 
     /// <summary>
-    /// The largest request body accepted: a 10 MB image in base64 is about 13.4 MB, and a static and a dynamic
-    /// mask may come with it. Larger inputs should be passed as https URLs.
+    /// The largest request body accepted, as multipart: a 10 MB image and its masks as file parts, which are read
+    /// in a stream, not held in memory. Larger inputs should be passed as https URLs.
     /// </summary>
     [Range(1024, long.MaxValue)]
     public long MaxRequestBytes { get; set; } = 64L * 1024 * 1024;
+
+    /// <summary>
+    /// The largest JSON body: a 10 MB image in base64 is 13.3 MiB, and this leaves room for small masks and the fields
+    /// and no more, because a JSON body is held in memory while it is read. Bigger masks go as file parts or URLs.
+    /// </summary>
+    [Range(1024, long.MaxValue)]
+    public long MaxJsonBytes { get; set; } = 16L * 1024 * 1024;
+
+    /// <summary>The largest value of a multipart field that is not a file (a prompt is at most 2,500 characters).</summary>
+    [Range(1024, 16L * 1024 * 1024)]
+    public int MaxFieldBytes { get; set; } = 64 * 1024;
 
     /// <summary>A webhook body is a small JSON object; anything larger is not Freepik's.</summary>
     [Range(1024, 16L * 1024 * 1024)]

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using KlingFunctions.Requests;
@@ -26,44 +27,75 @@ public sealed class IncomingVideoRequestReader(IOptions<ApiOptions> options)
 
     public async Task<IncomingRead> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
     {
-        var limit = options.Value.MaxRequestBytes;
-        if (request.ContentLength > limit)
+        var api = options.Value;
+        if (request.HasJsonContentType())
         {
-            return new IncomingRead(null, Problems.TooLarge(limit));
-        }
-
-        try
-        {
-            if (request.HasJsonContentType())
+            // A JSON body is held in memory while it is read: its own, smaller limit. Hosts differ in their body
+            // limits (the Functions host allows 100 MB), so it is enforced here, while reading too.
+            var limit = Math.Min(api.MaxJsonBytes, api.MaxRequestBytes);
+            var tooLarge = Problems.TooLarge(limit, "Api:MaxJsonBytes", "send the images as multipart/form-data file parts, or as https URLs");
+            if (request.ContentLength > limit)
             {
-                // Hosts differ in their own body limits (the Functions host allows 100 MB): enforce ours here.
+                return new IncomingRead(null, tooLarge);
+            }
+
+            try
+            {
                 var read = await VideoRequestReader.ReadAsync(new LimitedReadStream(request.Body, limit), cancellationToken);
                 return read.Request is { } json
                     ? new IncomingRead(new IncomingVideoRequest(json, new Dictionary<string, IFormFile>()), null)
                     : new IncomingRead(null, Problems.Validation(read.Errors));
             }
-
-            if (request.HasFormContentType)
+            catch (Exception exception) when (IsTooLarge(exception))
             {
-                var form = await request.ReadFormAsync(new FormOptions { MultipartBodyLengthLimit = limit, ValueLengthLimit = (int)Math.Min(limit, int.MaxValue) }, cancellationToken);
-                return FromForm(form);
+                return new IncomingRead(null, tooLarge);
             }
         }
-        catch (Exception exception) when (exception is ContentTooLargeException
-            || exception is BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge })
+
+        if (request.HasFormContentType)
         {
-            return new IncomingRead(null, Problems.TooLarge(limit));
-        }
-        catch (InvalidDataException exception)
-        {
-            // What the form reader throws when a multipart section or the body exceeds its limits.
-            return new IncomingRead(null, exception.Message.Contains("limit", StringComparison.OrdinalIgnoreCase)
-                ? Problems.TooLarge(limit)
-                : Problems.BadRequest($"The multipart body could not be read: {exception.Message}"));
+            var limit = api.MaxRequestBytes;
+            var tooLarge = Problems.TooLarge(limit, "Api:MaxRequestBytes", "pass large images as https URLs");
+            if (request.ContentLength > limit)
+            {
+                return new IncomingRead(null, tooLarge);
+            }
+
+            try
+            {
+                var form = await request.ReadFormAsync(new FormOptions { MultipartBodyLengthLimit = limit, ValueLengthLimit = api.MaxFieldBytes }, cancellationToken);
+
+                // The form reader applies its value limit to url-encoded forms only, not to multipart text fields.
+                return form.Any(field => Encoding.UTF8.GetByteCount(field.Value.ToString()) > api.MaxFieldBytes)
+                    ? new IncomingRead(null, FieldTooLarge(api))
+                    : FromForm(form);
+            }
+            catch (Exception exception) when (IsTooLarge(exception))
+            {
+                return new IncomingRead(null, tooLarge);
+            }
+            catch (InvalidDataException exception) when (exception.Message.Contains("value length limit", StringComparison.OrdinalIgnoreCase))
+            {
+                return new IncomingRead(null, FieldTooLarge(api));
+            }
+            catch (InvalidDataException exception)
+            {
+                // What the form reader throws when a multipart section or the body exceeds its limits, or is malformed.
+                return new IncomingRead(null, exception.Message.Contains("limit", StringComparison.OrdinalIgnoreCase)
+                    ? tooLarge
+                    : Problems.BadRequest($"The multipart body could not be read: {exception.Message}"));
+            }
         }
 
         return new IncomingRead(null, Problems.UnsupportedMediaType(request.ContentType));
     }
+
+    /// <summary>A field that is not a file part, holding more than a prompt or a URL could: an image sent as text.</summary>
+    private static IResult FieldTooLarge(ApiOptions api)
+        => Problems.TooLarge(api.MaxFieldBytes, "Api:MaxFieldBytes", "send images as file parts, not as text fields");
+
+    private static bool IsTooLarge(Exception exception)
+        => exception is ContentTooLargeException or BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge };
 
     private static IncomingRead FromForm(IFormCollection form)
     {

@@ -18,8 +18,9 @@ public static class Problems
     public static IResult AlreadyFinished(string id, string status)
         => Problem(StatusCodes.Status409Conflict, "The job has already finished.", $"Job '{id}' is {status} and cannot be canceled.");
 
-    public static IResult TooLarge(long limit)
-        => Problem(StatusCodes.Status413PayloadTooLarge, "The request is too large.", $"Requests are limited to {limit} bytes (Api:MaxRequestBytes); pass large images as an https URL.");
+    /// <summary>413, naming the limit that was hit (<paramref name="setting"/>) and the way around it.</summary>
+    public static IResult TooLarge(long limit, string setting, string instead)
+        => Problem(StatusCodes.Status413PayloadTooLarge, "The request is too large.", $"This is limited to {limit} bytes ({setting}); {instead}.");
 
     public static IResult UnsupportedMediaType(string? contentType)
         => Problem(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type.", $"Send application/json or multipart/form-data, not '{Clip(contentType ?? "none")}'.");

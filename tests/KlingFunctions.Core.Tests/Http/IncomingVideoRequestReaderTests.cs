@@ -20,7 +20,7 @@ public sealed class IncomingVideoRequestReaderTests
     }
 
     [Fact]
-    public async Task A_multipart_text_field_larger_than_the_form_readers_default_is_read()
+    public async Task A_multipart_text_field_longer_than_a_prompt_could_be_is_413_suggesting_a_file_part()
     {
         var reader = new IncomingVideoRequestReader(Options.Create(new ApiOptions()));
         var image = new string('A', 5 * 1024 * 1024);
@@ -30,9 +30,42 @@ public sealed class IncomingVideoRequestReaderTests
 
         var read = await reader.ReadAsync(Request($"multipart/form-data; boundary={boundary}", body), CancellationToken.None);
 
-        Assert.Null(read.Problem);
-        Assert.Equal(image.Length, read.Request!.Request.Image!.Length);
+        var problem = Assert.IsType<ProblemHttpResult>(read.Problem);
+        Assert.Equal(StatusCodes.Status413PayloadTooLarge, problem.StatusCode);
+        Assert.Contains("Api:MaxFieldBytes", problem.ProblemDetails.Detail, StringComparison.Ordinal);
+        Assert.Contains("file parts", problem.ProblemDetails.Detail, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_prompt_of_2500_characters_fits_in_a_multipart_field()
+    {
+        var reader = new IncomingVideoRequestReader(Options.Create(new ApiOptions()));
+        var prompt = new string('é', 2500);
+        var boundary = "b0undary";
+        var body = $"--{boundary}\r\nContent-Disposition: form-data; name=\"prompt\"\r\n\r\n{prompt}\r\n"
+            + $"--{boundary}\r\nContent-Disposition: form-data; name=\"duration\"\r\n\r\n5\r\n--{boundary}--\r\n";
+
+        var read = await reader.ReadAsync(Request($"multipart/form-data; boundary={boundary}", body), CancellationToken.None);
+
+        Assert.Equal(prompt, read.Request?.Request.Prompt);
+    }
+
+    [Fact]
+    public async Task A_JSON_body_over_its_own_limit_is_413_suggesting_multipart_or_a_URL()
+    {
+        var reader = new IncomingVideoRequestReader(Options.Create(new ApiOptions()));
+        var json = $"{{\"image\":\"{new string('A', (int)new ApiOptions().MaxJsonBytes)}\",\"duration\":\"5\"}}";
+
+        var read = await reader.ReadAsync(Request("application/json", json), CancellationToken.None);
+
+        var problem = Assert.IsType<ProblemHttpResult>(read.Problem);
+        Assert.Equal(StatusCodes.Status413PayloadTooLarge, problem.StatusCode);
+        Assert.Contains("multipart/form-data file parts, or as https URLs", problem.ProblemDetails.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_JSON_limit_fits_a_10_MB_image_in_base64()
+        => Assert.InRange(new ApiOptions().MaxJsonBytes, (4 * ((10L * 1024 * 1024) + 2) / 3) + 4096, 20L * 1024 * 1024);
 
     [Fact]
     public async Task Anything_but_JSON_or_a_form_is_415()
