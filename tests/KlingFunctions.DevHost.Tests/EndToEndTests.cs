@@ -317,6 +317,23 @@ public sealed class EndToEndTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task The_same_Idempotency_Key_with_a_different_request_is_refused_with_422_and_pays_nothing()
+    {
+        await using var host = await TestDevHost.StartAsync(azurite);
+        var key = $"order-{Guid.NewGuid():N}";
+
+        using var first = await host.PostAsync(TestDevHost.Request("the first request"), idempotencyKey: key);
+        using var second = await host.PostAsync(TestDevHost.Request("another request"), idempotencyKey: key);
+        var problem = await second.Content.ReadFromJsonAsync<JsonElement>();
+        await host.WaitUntilFinishedAsync((await first.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!);
+
+        Assert.Equal((HttpStatusCode.Accepted, HttpStatusCode.UnprocessableEntity), (first.StatusCode, second.StatusCode));
+        Assert.Equal("application/problem+json", second.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("Idempotency-Key", problem.GetProperty("title").GetString(), StringComparison.Ordinal);
+        Assert.Equal(1, host.Simulator.Calls.TasksCreated);
+    }
+
+    [Fact]
     public async Task Invalid_input_is_refused_with_every_field_named_and_Freepik_is_never_called()
     {
         await using var host = await TestDevHost.StartAsync(azurite);

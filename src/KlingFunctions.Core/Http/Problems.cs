@@ -22,6 +22,10 @@ public static class Problems
     public static IResult TooLarge(long limit, string setting, string instead)
         => Problem(StatusCodes.Status413PayloadTooLarge, "The request is too large.", $"This is limited to {limit} bytes ({setting}); {instead}.");
 
+    /// <summary>422, as the IETF Idempotency-Key draft has it for a key reused with a different request.</summary>
+    public static IResult IdempotencyKeyReused(string jobId)
+        => Problem(StatusCodes.Status422UnprocessableEntity, "The Idempotency-Key was used with a different request.", $"This key belongs to job '{jobId}', which was started with another request; use a new key for a new request.");
+
     public static IResult UnsupportedMediaType(string? contentType)
         => Problem(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type.", $"Send application/json or multipart/form-data, not '{Clip(contentType ?? "none")}'.");
 

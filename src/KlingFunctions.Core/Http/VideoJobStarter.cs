@@ -51,10 +51,10 @@ public sealed class VideoJobStarter(
         }
 
         var jobId = key.Length > 0 ? JobIds.FromIdempotencyKey(key) : JobIds.New();
+        var fingerprint = key.Length > 0 ? await RequestFingerprint.OfAsync(incoming, cancellationToken) : null;
         if (key.Length > 0 && await jobs.GetAsync(jobId, cancellationToken) is { } existing)
         {
-            logger.LogInformation("Idempotency key matched job {JobId}; nothing new was started", jobId);
-            return await AcceptedAsync(existing, jobs, cancellationToken);
+            return await SameJobAsync(existing, fingerprint, jobs, cancellationToken);
         }
 
         // With a key, concurrent requests share the job id: each stores under a name of its own, so the loser of
@@ -72,22 +72,34 @@ public sealed class VideoJobStarter(
             Parameters = VideoParameters.WithoutImages(incoming.Request),
             Inputs = stored.Inputs,
             CallbackUrl = incoming.Request.CallbackUrl,
+            RequestFingerprint = fingerprint,
             Settings = workflow.Value.ToSettings(webhooksEnabled: !string.IsNullOrWhiteSpace(webhooks.Value.PublicBaseUrl)),
         };
 
-        if (await jobs.StartAsync(jobId, input, cancellationToken))
+        var started = await jobs.StartAsync(jobId, input, cancellationToken);
+        var snapshot = await jobs.GetAsync(jobId, cancellationToken)
+            ?? new VideoJobSnapshot(jobId, JobRuntimeStatus.Pending, input.CreatedAt, input.CreatedAt, null, null, null, fingerprint);
+        if (!started)
         {
-            logger.LogInformation("Job {JobId} started", jobId);
-        }
-        else
-        {
-            // A concurrent request with the same Idempotency-Key won the race: answer with its job.
-            logger.LogInformation("Job {JobId} already existed; nothing new was started", jobId);
+            // A concurrent request with the same Idempotency-Key won the race: its job, if it was the same request.
+            return await SameJobAsync(snapshot, fingerprint, jobs, cancellationToken);
         }
 
-        var snapshot = await jobs.GetAsync(jobId, cancellationToken)
-            ?? new VideoJobSnapshot(jobId, JobRuntimeStatus.Pending, input.CreatedAt, input.CreatedAt, null, null, null);
+        logger.LogInformation("Job {JobId} started", jobId);
         return await AcceptedAsync(snapshot, jobs, cancellationToken);
+    }
+
+    /// <summary>The job an Idempotency-Key already names: answered again for the same request, refused for another.</summary>
+    private async Task<IResult> SameJobAsync(VideoJobSnapshot existing, string? fingerprint, DurableVideoJobClient jobs, CancellationToken cancellationToken)
+    {
+        if (existing.RequestFingerprint is { } first && !string.Equals(first, fingerprint, StringComparison.Ordinal))
+        {
+            logger.LogWarning("Idempotency key of job {JobId} reused with a different request: refused", existing.JobId);
+            return Problems.IdempotencyKeyReused(existing.JobId);
+        }
+
+        logger.LogInformation("Idempotency key matched job {JobId}; nothing new was started", existing.JobId);
+        return await AcceptedAsync(existing, jobs, cancellationToken);
     }
 
     private async Task<IResult> AcceptedAsync(VideoJobSnapshot snapshot, DurableVideoJobClient jobs, CancellationToken cancellationToken)

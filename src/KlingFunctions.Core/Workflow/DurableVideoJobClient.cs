@@ -54,7 +54,8 @@ public sealed class DurableVideoJobClient(DurableTaskClient client, Func<string,
             metadata.ReadCustomStatusAs<VideoJobProgress>(),
             // Only a completed orchestration's output is ours: a terminated one holds the termination reason.
             status == JobRuntimeStatus.Completed ? metadata.ReadOutputAs<VideoJobResult>() : null,
-            metadata.FailureDetails?.ErrorMessage);
+            metadata.FailureDetails?.ErrorMessage,
+            metadata.ReadInputAs<VideoJobInput>()?.RequestFingerprint);
     }
 
     /// <summary>Raises Freepik's <paramref name="update"/> to the job, unless it can change nothing there.</summary>

@@ -21,6 +21,9 @@ public sealed record VideoJobInput
 
     public string? CallbackUrl { get; init; }
 
+    /// <summary>With an Idempotency-Key: the request's fingerprint, so that the key reused with another request is refused.</summary>
+    public string? RequestFingerprint { get; init; }
+
     public required WorkflowSettings Settings { get; init; }
 }
 

@@ -31,4 +31,5 @@ public sealed record VideoJobSnapshot(
     DateTimeOffset LastUpdatedAt,
     VideoJobProgress? Progress,
     VideoJobResult? Result,
-    string? FailureMessage);
+    string? FailureMessage,
+    string? RequestFingerprint = null);
