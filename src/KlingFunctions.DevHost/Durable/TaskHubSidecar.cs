@@ -24,9 +24,8 @@ internal sealed class TaskHubSidecar(IOrchestrationService service, Uri address,
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(loggers);
 
-        // Part of the DevHost, not a host of its own: no second Ctrl+C handler, no second set of start-up messages.
+        // Part of the DevHost, not a host of its own: no second Ctrl+C handler.
         builder.Services.AddSingleton<IHostLifetime, HostedByDevHost>();
-        builder.WebHost.SuppressStatusMessages(true);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, address.Port, listen => listen.Protocols = HttpProtocols.Http2));
         builder.Services.AddGrpc();
         builder.Services.Configure<TaskHubGrpcServerOptions>(options => options.Mode = TaskHubGrpcServerMode.ApiServerOnly);
