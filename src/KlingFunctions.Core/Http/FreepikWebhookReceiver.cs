@@ -59,15 +59,15 @@ public sealed class FreepikWebhookReceiver(
         }
 
         var update = new FreepikTaskUpdate(deliveryId, delivery.TaskId!, delivery.Status!, delivery.Generated ?? [], Verified: verifier is not null);
-        var outcome = await jobs.RaiseUpdateAsync(id, update, cancellationToken);
-        logger.LogInformation("Webhook {DeliveryId} for job {JobId}: task {TaskId} {Status} → {Outcome}", deliveryId, id, update.TaskId, update.Status, outcome);
-        if (outcome == RaiseEventOutcome.NotRunning && await jobs.GetAsync(id, cancellationToken) is { } finished)
+        var raised = await jobs.RaiseUpdateAsync(id, update, cancellationToken);
+        logger.LogInformation("Webhook {DeliveryId} for job {JobId}: task {TaskId} {Status} → {Outcome}", deliveryId, id, update.TaskId, update.Status, raised.Outcome);
+        if (raised is { Outcome: RaiseEventOutcome.NotRunning, Job: { } finished })
         {
             await late.KeepIfLateAsync(finished, update, cancellationToken);
         }
 
         // A finished job, or one already past this update, accepts it and changes nothing: Freepik must not keep retrying it.
-        return outcome == RaiseEventOutcome.NotFound ? Problems.JobNotFound(id) : TypedResults.Accepted((string?)null);
+        return raised.Outcome == RaiseEventOutcome.NotFound ? Problems.JobNotFound(id) : TypedResults.Accepted((string?)null);
     }
 
     private async Task<byte[]?> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)

@@ -59,40 +59,41 @@ public sealed class DurableVideoJobClient(DurableTaskClient client, Func<string,
     }
 
     /// <summary>Raises Freepik's <paramref name="update"/> to the job, unless it can change nothing there.</summary>
-    public async Task<RaiseEventOutcome> RaiseUpdateAsync(string jobId, FreepikTaskUpdate update, CancellationToken cancellationToken)
+    /// <returns>What came of it, and the job as last read (null when there is no such job).</returns>
+    public async Task<RaisedUpdate> RaiseUpdateAsync(string jobId, FreepikTaskUpdate update, CancellationToken cancellationToken)
     {
         // Backends drop an event for an unknown or finished instance silently (the Azure Storage backend behind the
         // DevHost's sidecar does): the webhook must answer 404 or 202, so the instance is checked first.
-        var metadata = await client.GetInstanceAsync(jobId, getInputsAndOutputs: true, cancellationToken);
-        if (metadata is null)
+        var job = await GetAsync(jobId, cancellationToken);
+        if (job is null)
         {
-            return RaiseEventOutcome.NotFound;
+            return new(RaiseEventOutcome.NotFound, null);
         }
 
-        if (ToJobRuntimeStatus(metadata.RuntimeStatus) is not (JobRuntimeStatus.Pending or JobRuntimeStatus.Running))
+        if (job.RuntimeStatus is not (JobRuntimeStatus.Pending or JobRuntimeStatus.Running))
         {
-            return RaiseEventOutcome.NotRunning;
+            return new(RaiseEventOutcome.NotRunning, job);
         }
 
-        if (!update.CanChange(metadata.ReadCustomStatusAs<VideoJobProgress>()))
+        if (!update.CanChange(job.Progress))
         {
-            return RaiseEventOutcome.Unchanged;
+            return new(RaiseEventOutcome.Unchanged, job);
         }
 
         try
         {
             await client.RaiseEventAsync(jobId, FreepikTaskUpdate.EventName, update, cancellationToken);
-            return RaiseEventOutcome.Raised;
+            return new(RaiseEventOutcome.Raised, job);
         }
         // The Functions host's Azure Storage provider checks again when it raises, and says so when the job finished
-        // (or was purged) between the check above and the raise.
+        // (or was purged) between the check above and the raise: then the job is read again.
         catch (RpcException exception) when (exception.StatusCode == StatusCode.NotFound)
         {
-            return RaiseEventOutcome.NotFound;
+            return new(RaiseEventOutcome.NotFound, null);
         }
         catch (RpcException exception) when (exception.StatusCode == StatusCode.FailedPrecondition)
         {
-            return RaiseEventOutcome.NotRunning;
+            return new(RaiseEventOutcome.NotRunning, await GetAsync(jobId, cancellationToken));
         }
     }
 

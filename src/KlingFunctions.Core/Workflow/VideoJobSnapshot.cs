@@ -13,6 +13,9 @@ public enum RaiseEventOutcome
     Unchanged,
 }
 
+/// <summary>What raising an update came to, and the job as last read (null when there is no such job).</summary>
+public readonly record struct RaisedUpdate(RaiseEventOutcome Outcome, VideoJobSnapshot? Job);
+
 /// <summary>Durable's runtime status, reduced to what a job view needs.</summary>
 public enum JobRuntimeStatus
 {

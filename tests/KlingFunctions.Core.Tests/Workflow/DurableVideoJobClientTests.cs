@@ -147,7 +147,7 @@ public sealed class DurableVideoJobClientTests
         SetupInstance(OrchestrationRuntimeStatus.Running, getInputsAndOutputs: true);
 
         // Act
-        var outcome = await Jobs.RaiseUpdateAsync(JobId, Update, CancellationToken.None);
+        var outcome = (await Jobs.RaiseUpdateAsync(JobId, Update, CancellationToken.None)).Outcome;
 
         // Assert
         Assert.Equal(RaiseEventOutcome.Raised, outcome);
@@ -158,7 +158,7 @@ public sealed class DurableVideoJobClientTests
     public async Task RaiseUpdateAsync_returns_not_found_and_raises_nothing_for_an_unknown_job()
     {
         // Act
-        var outcome = await Jobs.RaiseUpdateAsync(JobId, Update, CancellationToken.None);
+        var outcome = (await Jobs.RaiseUpdateAsync(JobId, Update, CancellationToken.None)).Outcome;
 
         // Assert
         Assert.Equal(RaiseEventOutcome.NotFound, outcome);
@@ -172,7 +172,7 @@ public sealed class DurableVideoJobClientTests
         SetupInstance(OrchestrationRuntimeStatus.Completed, getInputsAndOutputs: true);
 
         // Act
-        var outcome = await Jobs.RaiseUpdateAsync(JobId, Update, CancellationToken.None);
+        var outcome = (await Jobs.RaiseUpdateAsync(JobId, Update, CancellationToken.None)).Outcome;
 
         // Assert
         Assert.Equal(RaiseEventOutcome.NotRunning, outcome);
@@ -186,7 +186,7 @@ public sealed class DurableVideoJobClientTests
         SetupInstance(OrchestrationRuntimeStatus.Running, getInputsAndOutputs: true, new VideoJobProgress { Stage = JobStage.Generating, FreepikTaskId = "task-1", FreepikStatus = "IN_PROGRESS" });
 
         // Act
-        var outcome = await Jobs.RaiseUpdateAsync(JobId, Update with { Status = "IN_PROGRESS" }, CancellationToken.None);
+        var outcome = (await Jobs.RaiseUpdateAsync(JobId, Update with { Status = "IN_PROGRESS" }, CancellationToken.None)).Outcome;
 
         // Assert
         Assert.Equal(RaiseEventOutcome.Unchanged, outcome);
@@ -204,7 +204,7 @@ public sealed class DurableVideoJobClientTests
             .ThrowsAsync(new RpcException(new Status(hostStatus, "The orchestration instance with the provided instance id is not running.")));
 
         // Act
-        var outcome = await Jobs.RaiseUpdateAsync(JobId, Update, CancellationToken.None);
+        var outcome = (await Jobs.RaiseUpdateAsync(JobId, Update, CancellationToken.None)).Outcome;
 
         // Assert
         Assert.Equal(expected, outcome);
