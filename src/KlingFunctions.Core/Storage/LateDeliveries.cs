@@ -33,7 +33,8 @@ public sealed class LateDeliveries(BlobContainers containers)
     public async Task KeepAsync(string jobId, LateDelivery delivery, CancellationToken cancellationToken)
     {
         if (await GetAsync(jobId, cancellationToken) is { } kept
-            && (new FreepikTaskStatus(kept.Status).IsTerminal || new FreepikTaskStatus(kept.Status).Rank > new FreepikTaskStatus(delivery.Status).Rank))
+            && new FreepikTaskStatus(kept.Status) is var known
+            && (known.IsTerminal || known.Rank > new FreepikTaskStatus(delivery.Status).Rank))
         {
             return;
         }
