@@ -22,6 +22,7 @@ public static class KlingFunctionsServiceCollectionExtensions
         services.AddWebhookToken();
         services.AddStaging();
         services.AddSingleton<SubmitLedger>();
+        services.AddSingleton<FreepikSlots>();
         services.AddSingleton<LateDeliveries>();
 
         services.AddOptions<WorkflowOptions>().Bind(configuration.GetSection(WorkflowOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
@@ -29,6 +30,8 @@ public static class KlingFunctionsServiceCollectionExtensions
         services.AddOptions<ApiOptions>().Bind(configuration.GetSection(ApiOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
 
         AddActivity<StageSourceImageActivity>(services);
+        AddActivity<AcquireFreepikSlotActivity>(services);
+        AddActivity<ReleaseFreepikSlotActivity>(services);
         AddActivity<SubmitVideoTaskActivity>(services);
         AddActivity<GetVideoTaskStatusActivity>(services);
         AddActivity<ArchiveVideoActivity>(services);

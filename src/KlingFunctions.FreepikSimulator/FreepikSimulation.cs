@@ -18,6 +18,11 @@ public sealed class FreepikSimulation(
     private readonly SimulatorCallCounter counter = new();
     private readonly WebhookSender webhooks = new(clients, options.Value, time, logger);
 
+    /// <summary>Guards the count of tasks in flight and its history, so that no two creates both take the last place.</summary>
+    private readonly Lock admission = new();
+    private readonly List<TasksInFlight> inFlightHistory = [];
+    private int inFlight;
+
     // Cancelled but never disposed: webhook chains still running may read its token after Dispose.
     private readonly CancellationTokenSource stopping = new();
 
@@ -28,6 +33,18 @@ public sealed class FreepikSimulation(
 
     /// <summary>A snapshot of every task, in no particular order.</summary>
     public IReadOnlyList<SimulatedTaskView> Tasks => [.. tasks.Values.Select(task => task.ToView())];
+
+    /// <summary>Every change in the number of tasks in flight (created, not yet terminal), in order.</summary>
+    public IReadOnlyList<TasksInFlight> InFlightHistory
+    {
+        get
+        {
+            lock (admission)
+            {
+                return [.. inFlightHistory];
+            }
+        }
+    }
 
     internal TimeProvider Time => time;
 
@@ -72,10 +89,21 @@ public sealed class FreepikSimulation(
 
     internal bool TryGetTask(string taskId, out SimulatedTask task) => tasks.TryGetValue(taskId, out task!);
 
-    /// <summary>Creates a task and starts its lifecycle.</summary>
+    /// <summary>Creates a task and starts its lifecycle; null when the account's tasks in flight are at the limit.</summary>
     /// <param name="publicBaseUrl">Where this simulator's <c>/videos</c> route is reachable, without a trailing slash.</param>
-    internal SimulatedTask CreateTask(FreepikCreateTask request, TaskScript script, string publicBaseUrl)
+    internal SimulatedTask? TryCreateTask(FreepikCreateTask request, TaskScript script, string publicBaseUrl)
     {
+        lock (admission)
+        {
+            if (Options.MaxConcurrentTasks is { } limit && inFlight >= limit)
+            {
+                Counter.CreateRefusedAtLimit();
+                return null;
+            }
+
+            CountInFlight(+1);
+        }
+
         var id = Guid.NewGuid().ToString();
         var task = new SimulatedTask(
             id, request, $"{publicBaseUrl}/videos/{id}.mp4", script, Time.GetUtcNow());
@@ -117,6 +145,10 @@ public sealed class FreepikSimulation(
             {
                 task.Status = task.Script.Ending == TaskEnding.Failed ? FreepikTaskStatus.Failed : FreepikTaskStatus.Completed;
                 task.Timer?.Dispose();
+                lock (admission)
+                {
+                    CountInFlight(-1);
+                }
             }
             else
             {
@@ -126,6 +158,14 @@ public sealed class FreepikSimulation(
             Logger.LogInformation("Task {TaskId} is now {Status}", task.Id, task.Status);
             Notify(task, task.Status);
         }
+    }
+
+    /// <summary>Called under <see cref="admission"/>.</summary>
+    private void CountInFlight(int change)
+    {
+        inFlight += change;
+        inFlightHistory.Add(new TasksInFlight(Time.GetUtcNow(), inFlight));
+        Counter.TasksInFlight(inFlight);
     }
 
     /// <summary>Queues the webhook deliveries for a status change, as the task's script shapes them. Called under the task's gate.</summary>
@@ -190,3 +230,6 @@ public sealed class FreepikSimulation(
         }
     }
 }
+
+/// <summary>How many tasks were in flight from <paramref name="At"/> on.</summary>
+public sealed record TasksInFlight(DateTimeOffset At, int Count);

@@ -54,7 +54,14 @@ public static class FreepikSimulatorEndpoints
             return await DelayAsync(fault, simulation, context) ?? Fault(refusal, fault.RetryAfter);
         }
 
-        var task = simulation.CreateTask(request, script, simulation.Options.PublicBaseUrl?.TrimEnd('/') ?? PublicBaseUrl(context.Request, prefix));
+        var task = simulation.TryCreateTask(request, script, simulation.Options.PublicBaseUrl?.TrimEnd('/') ?? PublicBaseUrl(context.Request, prefix));
+        if (task is null)
+        {
+            // Freepik documents no Retry-After for this 429, so none is sent.
+            simulation.Logger.LogInformation("Create answered 429: {Limit} tasks are in flight", simulation.Options.MaxConcurrentTasks);
+            return Fault(StatusCodes.Status429TooManyRequests, retryAfter: null);
+        }
+
         if (fault is null)
         {
             return Created(task);

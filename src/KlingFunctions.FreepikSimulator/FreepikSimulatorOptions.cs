@@ -25,6 +25,13 @@ public sealed class FreepikSimulatorOptions : IValidatableObject
     /// <summary>Time from create to the final status (COMPLETED or FAILED), unless a task's script says otherwise.</summary>
     public TimeSpan CompletedAfter { get; set; } = TimeSpan.FromSeconds(3);
 
+    /// <summary>
+    /// Freepik's per-account limit on tasks in flight (created, not yet COMPLETED or FAILED): a create beyond it is
+    /// answered 429, as Freepik does. Unset: no limit.
+    /// </summary>
+    [Range(1, 1000)]
+    public int? MaxConcurrentTasks { get; set; }
+
     /// <summary>How long one webhook delivery may take before it counts as failed.</summary>
     public TimeSpan WebhookTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
@@ -54,6 +61,7 @@ public sealed class FreepikSimulatorOptions : IValidatableObject
         target.WebhookSecret = WebhookSecret;
         target.InProgressAfter = InProgressAfter;
         target.CompletedAfter = CompletedAfter;
+        target.MaxConcurrentTasks = MaxConcurrentTasks;
         target.WebhookTimeout = WebhookTimeout;
         target.PublicBaseUrl = PublicBaseUrl;
     }

@@ -9,6 +9,8 @@ namespace KlingFunctions.FreepikSimulator;
 /// <param name="WebhooksSent">Webhook requests sent, duplicates included, whatever their answer.</param>
 /// <param name="WebhookFailures">Webhook requests that got no answer or a non-2xx one.</param>
 /// <param name="WebhooksLost">Deliveries dropped on purpose by a <see cref="WebhookFault.Lost"/> script.</param>
+/// <param name="CreatesRefusedAtLimit">Creates answered 429 because <see cref="FreepikSimulatorOptions.MaxConcurrentTasks"/> tasks were in flight.</param>
+/// <param name="MaxTasksInFlight">The most tasks in flight at any moment.</param>
 public sealed record SimulatorCallCounts(
     int CreateAttempts,
     int TasksCreated,
@@ -18,7 +20,9 @@ public sealed record SimulatorCallCounts(
     int VideoDownloads,
     int WebhooksSent,
     int WebhookFailures,
-    int WebhooksLost)
+    int WebhooksLost,
+    int CreatesRefusedAtLimit,
+    int MaxTasksInFlight)
 {
     public int StatusCallsFor(string taskId) => StatusCallsByTask.GetValueOrDefault(taskId);
 }
@@ -35,6 +39,8 @@ internal sealed class SimulatorCallCounter
     private int webhooksSent;
     private int webhookFailures;
     private int webhooksLost;
+    private int createsRefusedAtLimit;
+    private int maxTasksInFlight;
 
     public void CreateAttempt() => Interlocked.Increment(ref createAttempts);
 
@@ -56,6 +62,11 @@ internal sealed class SimulatorCallCounter
 
     public void WebhookLost() => Interlocked.Increment(ref webhooksLost);
 
+    public void CreateRefusedAtLimit() => Interlocked.Increment(ref createsRefusedAtLimit);
+
+    /// <summary>Called under the simulation's admission lock, so the maximum needs no compare-and-swap.</summary>
+    public void TasksInFlight(int count) => Volatile.Write(ref maxTasksInFlight, Math.Max(Volatile.Read(ref maxTasksInFlight), count));
+
     public SimulatorCallCounts Snapshot() => new(
         Volatile.Read(ref createAttempts),
         Volatile.Read(ref tasksCreated),
@@ -65,5 +76,7 @@ internal sealed class SimulatorCallCounter
         Volatile.Read(ref videoDownloads),
         Volatile.Read(ref webhooksSent),
         Volatile.Read(ref webhookFailures),
-        Volatile.Read(ref webhooksLost));
+        Volatile.Read(ref webhooksLost),
+        Volatile.Read(ref createsRefusedAtLimit),
+        Volatile.Read(ref maxTasksInFlight));
 }

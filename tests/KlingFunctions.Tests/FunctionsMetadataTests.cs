@@ -30,7 +30,7 @@ public sealed class FunctionsMetadataTests
     [Fact]
     public void The_orchestrator_and_every_activity_have_the_names_the_workflow_calls()
     {
-        string[] activities = [WorkflowActivities.StageSourceImage, WorkflowActivities.SubmitVideoTask, WorkflowActivities.GetVideoTaskStatus, WorkflowActivities.ArchiveVideo, WorkflowActivities.NotifyCallback];
+        string[] activities = [WorkflowActivities.StageSourceImage, WorkflowActivities.AcquireFreepikSlot, WorkflowActivities.ReleaseFreepikSlot, WorkflowActivities.SubmitVideoTask, WorkflowActivities.GetVideoTaskStatus, WorkflowActivities.ArchiveVideo, WorkflowActivities.NotifyCallback];
 
         Assert.Equal("orchestrationTrigger", TriggerType(VideoOrchestration.Name));
         Assert.All(activities, activity => Assert.Equal("activityTrigger", TriggerType(activity)));

@@ -28,6 +28,13 @@ public sealed class FreepikOptions : IValidatableObject
     /// <summary>The webhook signing secret from the Freepik dashboard; read by the webhook signature check.</summary>
     public string? WebhookSecret { get; set; }
 
+    /// <summary>
+    /// Freepik's limit on tasks in flight per account (its Kling pages say 3): no more tasks than this are created and
+    /// not yet finished at once, across every instance of the app; other jobs wait in line for a slot.
+    /// </summary>
+    [Range(1, 10_000)]
+    public int MaxConcurrentTasks { get; set; } = 3;
+
     /// <summary>How long a create call may take; after that its outcome is unknown and it is not retried.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
     public TimeSpan CreateTimeout { get; set; } = TimeSpan.FromSeconds(30);
@@ -74,7 +81,7 @@ public sealed class FreepikOptions : IValidatableObject
     public override string ToString()
         => $"{nameof(BaseUrl)}={BaseUrl}, {nameof(ApiKeyHeader)}={ApiKeyHeader}, "
             + $"{nameof(ApiKey)}={Describe(ApiKey)}, {nameof(WebhookSecret)}={Describe(WebhookSecret)}, "
-            + $"{nameof(CreateTimeout)}={CreateTimeout}, {nameof(StatusTimeout)}={StatusTimeout}, "
+            + $"{nameof(MaxConcurrentTasks)}={MaxConcurrentTasks}, {nameof(CreateTimeout)}={CreateTimeout}, {nameof(StatusTimeout)}={StatusTimeout}, "
             + $"{nameof(StatusNotFoundGrace)}={StatusNotFoundGrace}, {nameof(StatusRetryAttempts)}={StatusRetryAttempts}, "
             + $"{nameof(StatusRetryDelay)}={StatusRetryDelay}, {nameof(StatusRetryMaxDelay)}={StatusRetryMaxDelay}";
 

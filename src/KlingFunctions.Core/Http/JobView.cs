@@ -47,11 +47,14 @@ public sealed record JobView
     public static JobView From(string id, JobStatus status, VideoJobProgress? progress, VideoJobResult? result, DateTimeOffset createdAt, DateTimeOffset updatedAt, Uri? videoUrl)
     {
         var stage = progress?.Stage ?? JobStage.Queued;
+
+        // A job in line for a Freepik slot has nothing under way yet: it is Pending, like a job not started.
+        var shown = status is JobStatus.Running && stage is JobStage.WaitingForSlot ? JobStatus.Pending : status;
         return new JobView
         {
             Id = id,
-            Status = status,
-            Stage = status is JobStatus.Pending ? JobStage.Queued : stage,
+            Status = shown,
+            Stage = shown is JobStatus.Pending && stage is not JobStage.WaitingForSlot ? JobStage.Queued : stage,
             Freepik = progress?.FreepikTaskId is { } taskId ? new FreepikView(taskId, progress.FreepikStatus) : null,
             VideoUrls = result?.VideoUrls ?? [],
             Video = result?.Video is { } video ? new VideoView(videoUrl?.AbsoluteUri, video.Blob, video.Bytes) : null,

@@ -7,6 +7,9 @@ public enum JobStage
 {
     Queued,
     Staging,
+
+    /// <summary>In line for one of Freepik's concurrent tasks (<c>Freepik:MaxConcurrentTasks</c>); the job reads Pending.</summary>
+    WaitingForSlot,
     Submitting,
     Generating,
     Archiving,

@@ -19,6 +19,9 @@ public sealed class VideoOrchestration : TaskOrchestrator<VideoJobInput, VideoJo
     /// <summary>How many status polls in a row must answer 404 before the task counts as lost.</summary>
     public const int NotFoundPollsBeforeGivingUp = 3;
 
+    /// <summary>The event a job sends the next in line when it gives a Freepik slot back.</summary>
+    public const string SlotFreedEventName = "FreepikSlotFreed";
+
     public override Task<VideoJobResult> RunAsync(TaskOrchestrationContext context, VideoJobInput input)
         => new Run(context, input).RunAsync();
 
@@ -33,6 +36,9 @@ public sealed class VideoOrchestration : TaskOrchestrator<VideoJobInput, VideoJo
         private static readonly TimeSpan SubmitBackoff = TimeSpan.FromSeconds(10);
 
         private static readonly TimeSpan MaxActivityRetryInterval = TimeSpan.FromMinutes(2);
+
+        /// <summary>Past the deadline, for clocks that disagree a little: only then does an unreturned slot lapse.</summary>
+        private static readonly TimeSpan SlotLapseMargin = TimeSpan.FromMinutes(1);
 
         private readonly TaskOrchestrationContext context;
         private readonly VideoJobInput input;
@@ -55,8 +61,14 @@ public sealed class VideoOrchestration : TaskOrchestrator<VideoJobInput, VideoJo
         /// <summary>The earliest time of the next poll that Freepik's last <c>Retry-After</c> allows.</summary>
         private DateTime pollNotBefore = DateTime.MinValue;
 
-        /// <summary>The one pending wait for a webhook delivery, if any: see <see cref="NextUpdateBeforeAsync"/>.</summary>
-        private Task<FreepikTaskUpdate>? waiter;
+        private readonly EventWaiter<FreepikTaskUpdate> updates;
+        private readonly EventWaiter<string> slotsFreed;
+
+        /// <summary>The pool of the Freepik slot the job holds or is in line for, until it gives it back.</summary>
+        private string? slotPool;
+
+        /// <summary>Why the job is in line, for its outcome if the deadline comes first.</summary>
+        private string? waitingFor;
 
         public Run(TaskOrchestrationContext context, VideoJobInput input)
         {
@@ -67,6 +79,8 @@ public sealed class VideoOrchestration : TaskOrchestrator<VideoJobInput, VideoJo
             idempotentRetry = TaskOptions.FromRetryPolicy(new RetryPolicy(
                 input.Settings.ActivityRetryAttempts, input.Settings.ActivityRetryInterval, backoffCoefficient: 2, maxRetryInterval: MaxActivityRetryInterval));
             progress = new VideoJobProgress { Stage = JobStage.Staging, UpdatedAt = Now };
+            updates = new EventWaiter<FreepikTaskUpdate>(context, FreepikTaskUpdate.EventName);
+            slotsFreed = new EventWaiter<string>(context, SlotFreedEventName);
         }
 
         /// <summary>
@@ -114,7 +128,15 @@ public sealed class VideoOrchestration : TaskOrchestrator<VideoJobInput, VideoJo
             }
 
             Report(progress with { Stage = JobStage.Submitting });
-            var submitted = await SubmitAsync(staged);
+            if (await SubmitAsync(staged) is not { } submitted)
+            {
+                return new VideoJobResult
+                {
+                    Status = JobStatus.TimedOut,
+                    Error = new JobError(JobErrorCodes.DeadlineExceeded, $"The job was still waiting for {waitingFor} at its deadline of {input.Settings.Deadline}. Nothing was submitted to Freepik, so nothing was paid."),
+                };
+            }
+
             var submittedAt = new DateTimeOffset(Now, TimeSpan.Zero);
             var task = submitted.Task;
             if (task is null && submitted.Outcome == FreepikOutcome.OutcomeUnknown && input.Settings.WebhooksEnabled)
@@ -130,19 +152,33 @@ public sealed class VideoOrchestration : TaskOrchestrator<VideoJobInput, VideoJo
             logger.LogInformation("Job {JobId} submitted as Freepik task {TaskId}", input.JobId, task.TaskId);
             Report(progress with { Stage = JobStage.Generating, FreepikTaskId = task.TaskId, FreepikStatus = task.Status.Value });
 
-            return await OutcomeAsync(await WaitForTerminalStatusAsync(task, submittedAt));
+            var final = await WaitForTerminalStatusAsync(task, submittedAt);
+
+            // The task is done with Freepik (or the job stops waiting for it): the slot goes to the next in line now,
+            // not after the archive copy.
+            await GiveBackSlotAsync();
+            return await OutcomeAsync(final);
         }
 
         /// <summary>
-        /// Tries the create again only when it certainly did not reach Freepik (429, 503, refused): anything
-        /// ambiguous comes back as <see cref="FreepikOutcome.OutcomeUnknown"/>, so no video is paid twice. No durable
-        /// retry policy here: it would retry exceptions, which are ambiguous too.
+        /// Takes a Freepik slot, then creates the task. Tries the create again only when it certainly did not reach
+        /// Freepik (429, 503, refused): anything ambiguous comes back as <see cref="FreepikOutcome.OutcomeUnknown"/>,
+        /// so no video is paid twice. No durable retry policy here: it would retry exceptions, which are ambiguous too.
+        /// A 429 means Freepik has more of this key's tasks in flight than the slots show (tasks of jobs that timed
+        /// out, another app on the key): the job gives its slot back and waits in line again, without using up an
+        /// attempt. Null when the deadline came first.
         /// </summary>
-        private async Task<FreepikResult> SubmitAsync(StagingResult staged)
+        private async Task<FreepikResult?> SubmitAsync(StagingResult staged)
         {
             var request = new SubmitRequest(input.JobId, staged, input.Parameters);
+            var counted = 0;
             for (var attempt = 1; ; attempt++)
             {
+                if (slotPool is null && !await TakeSlotAsync())
+                {
+                    return null;
+                }
+
                 FreepikResult result;
                 try
                 {
@@ -155,12 +191,30 @@ public sealed class VideoOrchestration : TaskOrchestrator<VideoJobInput, VideoJo
                     return new FreepikResult { Outcome = FreepikOutcome.OutcomeUnknown, Message = "the create step failed unexpectedly" };
                 }
 
-                if (result.Outcome != FreepikOutcome.Transient || attempt >= input.Settings.MaxSubmitAttempts)
+                if (result is { Outcome: FreepikOutcome.Transient, StatusCode: 429 })
+                {
+                    await GiveBackSlotAsync();
+                    var backAt = Now + (result.RetryAfter ?? SubmitBackoff);
+                    logger.LogWarning("Job {JobId}: Freepik refused create attempt {Attempt} with 429; waiting in line again from {BackAt}", input.JobId, attempt, backAt);
+                    waitingFor = "Freepik to accept another task (it answered 429: too many of this API key's tasks in flight)";
+                    Report(progress with { Stage = JobStage.WaitingForSlot });
+                    if (backAt >= deadline)
+                    {
+                        return null;
+                    }
+
+                    await context.CreateTimer(backAt, CancellationToken.None);
+                    firedAt = backAt;
+                    continue;
+                }
+
+                counted++;
+                if (result.Outcome != FreepikOutcome.Transient || counted >= input.Settings.MaxSubmitAttempts)
                 {
                     return result;
                 }
 
-                var retryAt = Now + (result.RetryAfter ?? SubmitBackoff * attempt);
+                var retryAt = Now + (result.RetryAfter ?? SubmitBackoff * counted);
                 if (retryAt >= deadline)
                 {
                     return result;
@@ -169,6 +223,71 @@ public sealed class VideoOrchestration : TaskOrchestrator<VideoJobInput, VideoJo
                 logger.LogWarning("Job {JobId}: Freepik is unavailable ({Message}); create attempt {Attempt} retries at {RetryAt}", input.JobId, result.Message, attempt, retryAt);
                 await context.CreateTimer(retryAt, CancellationToken.None);
                 firedAt = retryAt;
+            }
+        }
+
+        /// <summary>
+        /// A slot among the key's <c>Freepik:MaxConcurrentTasks</c> tasks in flight, waited for in line, in order of
+        /// arrival, until the deadline (false). A job giving its slot back wakes the next in line; the recheck
+        /// interval only bounds the wait when that wake-up is lost.
+        /// </summary>
+        private async Task<bool> TakeSlotAsync()
+        {
+            var expiresAt = new DateTimeOffset(deadline + SlotLapseMargin, TimeSpan.Zero);
+            var recheck = input.Settings.SlotRecheckInterval;
+            var request = new SlotRequest(input.JobId, input.CreatedAt, expiresAt, (recheck * 3) + SlotLapseMargin);
+            for (var asked = 1; ; asked++)
+            {
+                var grant = await context.CallActivityAsync<SlotGrant>(WorkflowActivities.AcquireFreepikSlot, request, idempotentRetry);
+                slotPool = grant.Pool;
+                if (grant.Granted)
+                {
+                    Report(progress with { Stage = JobStage.Submitting });
+                    return true;
+                }
+
+                if (asked == 1)
+                {
+                    logger.LogInformation("Job {JobId} waits for a Freepik slot: {InUse} of {Limit} in use, place {Place} in line", input.JobId, grant.InUse, grant.Limit, grant.Ahead);
+                }
+
+                waitingFor = $"one of Freepik's {grant.Limit} concurrent tasks (Freepik:MaxConcurrentTasks; place {grant.Ahead} in line)";
+                Report(progress with { Stage = JobStage.WaitingForSlot });
+                var now = Now;
+                if (now >= deadline)
+                {
+                    return false;
+                }
+
+                var next = now + recheck;
+                await NextBeforeAsync(slotsFreed, next < deadline ? next : deadline);
+            }
+        }
+
+        /// <summary>Gives the slot (or the place in line) back, and wakes the jobs that may take it.</summary>
+        private async Task GiveBackSlotAsync()
+        {
+            if (slotPool is not { } pool)
+            {
+                return;
+            }
+
+            slotPool = null;
+            string[] next;
+            try
+            {
+                next = await context.CallActivityAsync<string[]>(WorkflowActivities.ReleaseFreepikSlot, new SlotRelease(pool, input.JobId), idempotentRetry);
+            }
+            catch (TaskFailedException exception)
+            {
+                // The job goes on; its slot lapses at its deadline instead.
+                logger.LogWarning(exception, "Job {JobId}: its Freepik slot could not be given back; it lapses at the deadline", input.JobId);
+                return;
+            }
+
+            foreach (var jobId in next)
+            {
+                context.SendEvent(jobId, SlotFreedEventName, pool);
             }
         }
 
@@ -182,7 +301,7 @@ public sealed class VideoOrchestration : TaskOrchestrator<VideoJobInput, VideoJo
             var graceEnds = Now + input.Settings.UnknownOutcomeGrace;
             var until = graceEnds < deadline ? graceEnds : deadline;
             logger.LogWarning("Job {JobId}: the create's outcome is unknown ({Message}); waiting until {Until} for a webhook that names its task", input.JobId, submitted.Message, until);
-            while (Now < until && await NextUpdateBeforeAsync(until) is { } delivered)
+            while (Now < until && await NextBeforeAsync(updates, until) is { } delivered)
             {
                 Report(progress with { Webhooks = progress.Webhooks + 1 });
                 var candidate = new FreepikTask(delivered.TaskId, FreepikTaskStatus.Created, []);
@@ -220,7 +339,7 @@ public sealed class VideoOrchestration : TaskOrchestrator<VideoJobInput, VideoJo
 
                 var scheduled = now + PollSchedule.DelayBefore(progress.Polls, input.Settings);
                 var next = scheduled > pollNotBefore ? scheduled : pollNotBefore;
-                if (await NextUpdateBeforeAsync(next < deadline ? next : deadline) is { } delivered)
+                if (await NextBeforeAsync(updates, next < deadline ? next : deadline) is { } delivered)
                 {
                     task = await ApplyAsync(task, delivered, submittedAt);
                     continue;
@@ -233,27 +352,16 @@ public sealed class VideoOrchestration : TaskOrchestrator<VideoJobInput, VideoJo
             return task;
         }
 
-        /// <summary>
-        /// The next webhook delivery, or null when the durable timer for <paramref name="until"/> fires first. One event
-        /// waiter at a time, created only after the previous one has completed, raced against one timer per call.
-        /// Timers are cancelled, never the waiter: a cancelled waiter still takes the next event in durabletask-dotnet.
-        /// </summary>
-        private async Task<FreepikTaskUpdate?> NextUpdateBeforeAsync(DateTime until)
+        /// <summary>The next event of a kind, or null when the durable timer for <paramref name="until"/> fires first.</summary>
+        private async Task<T?> NextBeforeAsync<T>(EventWaiter<T> events, DateTime until)
+            where T : class
         {
-            waiter ??= context.WaitForExternalEvent<FreepikTaskUpdate>(FreepikTaskUpdate.EventName);
-            using var timerCancellation = new CancellationTokenSource();
-            var timer = context.CreateTimer(until, timerCancellation.Token);
-            if (await Task.WhenAny(waiter, timer) == timer)
+            var delivered = await events.NextBeforeAsync(until);
+            if (delivered is null)
             {
                 firedAt = until;
-                return null;
             }
 
-            // Cancel the timer so that a finished instance is not kept alive by it. Synchronously: an orchestrator
-            // must not hand work to the thread pool.
-            timerCancellation.Cancel();
-            var delivered = await waiter;
-            waiter = null;
             return delivered;
         }
 
@@ -403,6 +511,8 @@ public sealed class VideoOrchestration : TaskOrchestrator<VideoJobInput, VideoJo
 
         private async Task<VideoJobResult> FinishAsync(VideoJobResult outcome)
         {
+            // Every ending gives the slot back, however the job got here.
+            await GiveBackSlotAsync();
             var result = outcome.Bounded();
             Report(progress with { Stage = JobStage.Done, Result = result });
             logger.LogInformation("Job {JobId} finished {Status} {ErrorCode}", input.JobId, result.Status, result.Error?.Code);
@@ -442,5 +552,34 @@ public sealed class VideoOrchestration : TaskOrchestrator<VideoJobInput, VideoJo
             FreepikOutcome.OutcomeUnknown => new JobError(JobErrorCodes.SubmitOutcomeUnknown, $"The create call may or may not have reached Freepik ({result.Message}). It is not retried, to avoid paying twice; {(input.Settings.WebhooksEnabled ? $"no webhook named its task within {input.Settings.UnknownOutcomeGrace}. A later one is shown as 'late'; otherwise " : string.Empty)}check Freepik's task list before resubmitting."),
             _ => new JobError(JobErrorCodes.FreepikUnavailable, $"Freepik stayed unavailable: {result.Message}"),
         };
+    }
+
+    /// <summary>
+    /// One kind of external event with one waiter at a time, created only after the previous one has completed, raced
+    /// against one timer per call. Timers are cancelled, never the waiter: a cancelled waiter still takes the next
+    /// event in durabletask-dotnet.
+    /// </summary>
+    private sealed class EventWaiter<T>(TaskOrchestrationContext context, string name)
+        where T : class
+    {
+        private Task<T>? waiter;
+
+        public async Task<T?> NextBeforeAsync(DateTime until)
+        {
+            waiter ??= context.WaitForExternalEvent<T>(name);
+            using var timerCancellation = new CancellationTokenSource();
+            var timer = context.CreateTimer(until, timerCancellation.Token);
+            if (await Task.WhenAny(waiter, timer) == timer)
+            {
+                return null;
+            }
+
+            // Cancel the timer so that a finished instance is not kept alive by it. Synchronously: an orchestrator
+            // must not hand work to the thread pool.
+            timerCancellation.Cancel();
+            var delivered = await waiter;
+            waiter = null;
+            return delivered;
+        }
     }
 }

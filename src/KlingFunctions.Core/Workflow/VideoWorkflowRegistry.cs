@@ -9,6 +9,8 @@ public static class VideoWorkflowRegistry
     public static DurableTaskRegistry AddVideoWorkflow(this DurableTaskRegistry registry) => registry
         .AddOrchestrator<VideoOrchestration>(VideoOrchestration.Name)
         .AddActivity<StageSourceImageActivity>(WorkflowActivities.StageSourceImage)
+        .AddActivity<AcquireFreepikSlotActivity>(WorkflowActivities.AcquireFreepikSlot)
+        .AddActivity<ReleaseFreepikSlotActivity>(WorkflowActivities.ReleaseFreepikSlot)
         .AddActivity<SubmitVideoTaskActivity>(WorkflowActivities.SubmitVideoTask)
         .AddActivity<GetVideoTaskStatusActivity>(WorkflowActivities.GetVideoTaskStatus)
         .AddActivity<ArchiveVideoActivity>(WorkflowActivities.ArchiveVideo)

@@ -34,6 +34,13 @@ public sealed class WorkflowOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:00.001", "00:10:00")]
     public TimeSpan ActivityRetryInterval { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// How often a job in line for a Freepik slot asks again. A job that gives a slot back wakes the next in line at
+    /// once; this only bounds the wait when that wake-up is missed.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
+    public TimeSpan SlotRecheckInterval { get; set; } = TimeSpan.FromSeconds(30);
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (FirstPoll <= TimeSpan.Zero)
@@ -63,5 +70,6 @@ public sealed class WorkflowOptions : IValidatableObject
         UnknownOutcomeGrace = UnknownOutcomeGrace,
         ActivityRetryAttempts = ActivityRetryAttempts,
         ActivityRetryInterval = ActivityRetryInterval,
+        SlotRecheckInterval = SlotRecheckInterval,
     };
 }

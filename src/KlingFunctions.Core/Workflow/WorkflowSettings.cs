@@ -28,4 +28,7 @@ public sealed record WorkflowSettings
 
     /// <summary>The wait before the first retry of such an activity; each further retry waits twice as long, up to 2 minutes.</summary>
     public TimeSpan ActivityRetryInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How often a job in line for a Freepik slot asks again when no released slot woke it.</summary>
+    public TimeSpan SlotRecheckInterval { get; init; } = TimeSpan.FromSeconds(30);
 }

@@ -9,6 +9,8 @@ namespace KlingFunctions.Workflow;
 /// <summary>The activity functions, one per activity, under the names the orchestration calls; Core does the work.</summary>
 public sealed class VideoActivities(
     StageSourceImageActivity stage,
+    AcquireFreepikSlotActivity acquireSlot,
+    ReleaseFreepikSlotActivity releaseSlot,
     SubmitVideoTaskActivity submit,
     GetVideoTaskStatusActivity status,
     ArchiveVideoActivity archive,
@@ -17,6 +19,14 @@ public sealed class VideoActivities(
     [Function(WorkflowActivities.StageSourceImage)]
     public Task<StagingResult> StageSourceImage([ActivityTrigger] StagingRequest request, CancellationToken cancellationToken)
         => stage.RunAsync(request, cancellationToken);
+
+    [Function(WorkflowActivities.AcquireFreepikSlot)]
+    public Task<SlotGrant> AcquireFreepikSlot([ActivityTrigger] SlotRequest request, CancellationToken cancellationToken)
+        => acquireSlot.RunAsync(request, cancellationToken);
+
+    [Function(WorkflowActivities.ReleaseFreepikSlot)]
+    public Task<string[]> ReleaseFreepikSlot([ActivityTrigger] SlotRelease request, CancellationToken cancellationToken)
+        => releaseSlot.RunAsync(request, cancellationToken);
 
     [Function(WorkflowActivities.SubmitVideoTask)]
     public Task<FreepikResult> SubmitVideoTask([ActivityTrigger] SubmitRequest request, CancellationToken cancellationToken)

@@ -446,15 +446,4 @@ public sealed class VideoOrchestrationTests(WorkflowEngine engine)
         Assert.Equal(JobStage.Done, progress.Stage);
         Assert.Equal(JobErrorCodes.InternalError, Assert.Single(script.InputsOf<CallbackRequest>(WorkflowActivities.NotifyCallback)).Result.Error?.Code);
     }
-
-    private static WorkflowSettings Settings(bool webhooks) => new()
-    {
-        FirstPoll = TimeSpan.FromMilliseconds(50),
-        MaxPollInterval = TimeSpan.FromMilliseconds(100),
-        Deadline = TimeSpan.FromSeconds(30),
-        ArchiveVideo = true,
-        WebhooksEnabled = webhooks,
-        ActivityRetryInterval = TimeSpan.FromMilliseconds(20),
-        UnknownOutcomeGrace = TimeSpan.FromMilliseconds(300),
-    };
 }

@@ -28,6 +28,8 @@ public sealed class WorkflowEngine : IAsyncLifetime
             tasks => tasks
                 .AddOrchestrator<VideoOrchestration>(VideoOrchestration.Name)
                 .AddActivityFunc<StagingRequest, StagingResult>(WorkflowActivities.StageSourceImage, (context, input) => Script(context).Run(WorkflowActivities.StageSourceImage, input, Script(context).Stage))
+                .AddActivityFunc<SlotRequest, SlotGrant>(WorkflowActivities.AcquireFreepikSlot, (context, input) => Script(context).Run(WorkflowActivities.AcquireFreepikSlot, input, Script(context).AcquireSlot))
+                .AddActivityFunc<SlotRelease, string[]>(WorkflowActivities.ReleaseFreepikSlot, (context, input) => Script(context).Run(WorkflowActivities.ReleaseFreepikSlot, input, Script(context).ReleaseSlot))
                 .AddActivityFunc<SubmitRequest, FreepikResult>(WorkflowActivities.SubmitVideoTask, (context, input) => Script(context).Run(WorkflowActivities.SubmitVideoTask, input, Script(context).Submit))
                 .AddActivityFunc<StatusRequest, FreepikResult>(WorkflowActivities.GetVideoTaskStatus, (context, input) => Script(context).Run(WorkflowActivities.GetVideoTaskStatus, input, Script(context).Status))
                 .AddActivityFunc<ArchiveRequest, ArchiveResult>(WorkflowActivities.ArchiveVideo, (context, input) => Script(context).Run(WorkflowActivities.ArchiveVideo, input, Script(context).Archive))
@@ -100,6 +102,16 @@ public sealed class JobScript
     public Func<StagingRequest, StagingResult> Stage { get; init; } = request => new StagingResult(
         new StagedImage("image", request.Image!.BlobName!, ImageFormat.Png, 640, 480, 1000), null, [], []);
 
+    public const string SlotPool = "pool-1";
+
+    public Func<SlotRequest, SlotGrant> AcquireSlot { get; init; } = _ => Granted;
+
+    public Func<SlotRelease, string[]> ReleaseSlot { get; init; } = _ => [];
+
+    public static SlotGrant Granted { get; } = new(SlotPool, true, 0, 1, 3);
+
+    public static SlotGrant InLine(int place) => new(SlotPool, false, place, 3, 3);
+
     public Func<SubmitRequest, FreepikResult> Submit { get; init; } = _ => Accepted("CREATED");
 
     public Func<StatusRequest, FreepikResult> Status { get; init; } = _ => Polled("IN_PROGRESS");
@@ -107,6 +119,19 @@ public sealed class JobScript
     public Func<ArchiveRequest, ArchiveResult> Archive { get; init; } = request => new ArchiveResult($"{request.JobId}.mp4", 1234, null);
 
     public Func<CallbackRequest, bool> Callback { get; init; } = _ => true;
+
+    /// <summary>Fast timing for tests: polls within milliseconds, retries within milliseconds.</summary>
+    public static WorkflowSettings Settings(bool webhooks) => new()
+    {
+        FirstPoll = TimeSpan.FromMilliseconds(50),
+        MaxPollInterval = TimeSpan.FromMilliseconds(100),
+        Deadline = TimeSpan.FromSeconds(30),
+        ArchiveVideo = true,
+        WebhooksEnabled = webhooks,
+        ActivityRetryInterval = TimeSpan.FromMilliseconds(20),
+        UnknownOutcomeGrace = TimeSpan.FromMilliseconds(300),
+        SlotRecheckInterval = TimeSpan.FromMilliseconds(100),
+    };
 
     public int CallsTo(string activity) => calls.Count(call => call.Activity == activity);
 

@@ -1,0 +1,180 @@
+using System.Security.Cryptography;
+using System.Text;
+using Azure;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using KlingFunctions.Freepik;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace KlingFunctions.Storage;
+
+/// <summary>
+/// Freepik's per-account limit on tasks in flight (<c>Freepik:MaxConcurrentTasks</c>), shared by every instance of
+/// the app through one blob per API key: who holds a slot, and who waits for one in order of arrival. Each change
+/// is a read and a conditional write (ETag), repeated when another instance wrote first, so the limit holds across
+/// instances and restarts. Nothing can hold a slot for ever: a holder's claim lapses at its job's deadline (when the
+/// job has ended whatever happened to it) and a waiter that stops asking drops out of the line.
+/// </summary>
+public sealed class FreepikSlots(
+    BlobContainers containers, IOptions<FreepikOptions> freepik, TimeProvider time, ILogger<FreepikSlots> logger) : IDisposable
+{
+    /// <summary>Far more than the instances of one app ever contend; a write that loses this often is a fault.</summary>
+    private const int MaxWriteConflicts = 50;
+
+    private const string Prefix = "freepik-slots/";
+
+    /// <summary>
+    /// One change at a time from this instance: its own activities would otherwise collide on the blob's ETag, each
+    /// collision costing every other writer a re-read. Instances still collide with each other, far more rarely.
+    /// </summary>
+    private readonly SemaphoreSlim gate = new(1, 1);
+
+    /// <summary>The pool of the API key configured now: hashed, so the blob's name gives nothing away.</summary>
+    public string CurrentPool { get; } = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(freepik.Value.ApiKey ?? string.Empty)))[..16];
+
+    /// <summary>
+    /// Takes a slot for <paramref name="jobId"/> when one is free and no earlier arrival waits for it; otherwise puts
+    /// the job in line (or keeps it there). Repeating the call for a job that already holds a slot grants it again.
+    /// </summary>
+    /// <param name="arrived">Orders the line; a job keeps it across its own retries, so it never loses its place.</param>
+    /// <param name="expiresAt">When the job has certainly ended, so that its slot can no longer be held.</param>
+    /// <param name="staleAfter">How long a waiter may go without asking before it drops out of the line.</param>
+    public Task<SlotGrant> AcquireAsync(string jobId, DateTimeOffset arrived, DateTimeOffset expiresAt, TimeSpan staleAfter, CancellationToken cancellationToken)
+        => ChangeAsync(CurrentPool, pool =>
+        {
+            var now = time.GetUtcNow();
+            pool.Expire(now, logger);
+            var limit = freepik.Value.MaxConcurrentTasks;
+            if (pool.Holders.Any(holder => holder.JobId == jobId))
+            {
+                return (false, new SlotGrant(CurrentPool, true, 0, pool.Holders.Count, limit));
+            }
+
+            pool.Waiters.RemoveAll(waiter => waiter.JobId == jobId);
+            pool.Waiters.Add(new SlotWaiter(jobId, arrived, now + staleAfter, expiresAt));
+            pool.Waiters.Sort(SlotWaiter.ByArrival);
+            var place = pool.Waiters.FindIndex(waiter => waiter.JobId == jobId);
+            var free = limit - pool.Holders.Count;
+            if (place < free)
+            {
+                pool.Waiters.RemoveAt(place);
+                pool.Holders.Add(new SlotHolder(jobId, now, expiresAt));
+                return (true, new SlotGrant(CurrentPool, true, 0, pool.Holders.Count, limit));
+            }
+
+            return (true, new SlotGrant(CurrentPool, false, place - Math.Max(free, 0) + 1, pool.Holders.Count, limit));
+        }, cancellationToken);
+
+    /// <summary>Gives up <paramref name="jobId"/>'s slot, or its place in line; repeating it changes nothing.</summary>
+    /// <returns>The jobs first in line now, which may take the slots free: worth waking.</returns>
+    public Task<IReadOnlyList<string>> ReleaseAsync(string poolId, string jobId, CancellationToken cancellationToken)
+        => ChangeAsync(poolId, pool =>
+        {
+            var changed = pool.Holders.RemoveAll(holder => holder.JobId == jobId) + pool.Waiters.RemoveAll(waiter => waiter.JobId == jobId) > 0;
+            var free = Math.Max(freepik.Value.MaxConcurrentTasks - pool.Holders.Count, 0);
+            return (changed, (IReadOnlyList<string>)[.. pool.Waiters.Take(free).Select(waiter => waiter.JobId)]);
+        }, cancellationToken);
+
+    /// <summary>The pool as stored now: who holds a slot and who waits.</summary>
+    public async Task<SlotPool> ReadAsync(string poolId, CancellationToken cancellationToken)
+        => (await ReadAsync(await BlobAsync(poolId, cancellationToken), cancellationToken)).Pool;
+
+    private async Task<T> ChangeAsync<T>(string poolId, Func<SlotPool, (bool Changed, T Result)> change, CancellationToken cancellationToken)
+    {
+        var blob = await BlobAsync(poolId, cancellationToken);
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            return await ChangeAsync(blob, change, cancellationToken);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    private async Task<T> ChangeAsync<T>(BlobClient blob, Func<SlotPool, (bool Changed, T Result)> change, CancellationToken cancellationToken)
+    {
+        for (var conflicts = 0; ; conflicts++)
+        {
+            var (pool, etag) = await ReadAsync(blob, cancellationToken);
+            var (changed, result) = change(pool);
+            if (!changed)
+            {
+                return result;
+            }
+
+            try
+            {
+                await blob.UploadAsync(
+                    BinaryData.FromObjectAsJson(pool),
+                    new BlobUploadOptions { Conditions = etag is { } known ? new BlobRequestConditions { IfMatch = known } : new BlobRequestConditions { IfNoneMatch = ETag.All } },
+                    cancellationToken);
+                return result;
+            }
+            catch (RequestFailedException exception) when (exception.Status is 409 or 412 && conflicts < MaxWriteConflicts)
+            {
+                // Another instance changed the pool since it was read: read it again. A short random pause keeps
+                // instances that collided from colliding again in step.
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5, 25 + conflicts * 10)), time, cancellationToken);
+            }
+        }
+    }
+
+    public void Dispose() => gate.Dispose();
+
+    private static async Task<(SlotPool Pool, ETag? ETag)> ReadAsync(BlobClient blob, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var content = (await blob.DownloadContentAsync(cancellationToken)).Value;
+            return (content.Content.ToObjectFromJson<SlotPool>() ?? new SlotPool(), content.Details.ETag);
+        }
+        catch (RequestFailedException exception) when (exception.Status == 404)
+        {
+            return (new SlotPool(), null);
+        }
+    }
+
+    private async Task<BlobClient> BlobAsync(string poolId, CancellationToken cancellationToken)
+        => (await containers.InputsAsync(cancellationToken)).GetBlobClient($"{Prefix}{poolId}.json");
+}
+
+/// <summary>What <see cref="FreepikSlots.AcquireAsync"/> decided.</summary>
+/// <param name="Pool">The pool the slot belongs to: the one to release it in, whatever the API key is by then.</param>
+/// <param name="Ahead">When not granted: the job's place in line (1 = next).</param>
+public sealed record SlotGrant(string Pool, bool Granted, int Ahead, int InUse, int Limit);
+
+/// <summary>One API key's slots as stored: holders, and waiters in order of arrival.</summary>
+public sealed record SlotPool
+{
+    public List<SlotHolder> Holders { get; init; } = [];
+
+    public List<SlotWaiter> Waiters { get; init; } = [];
+
+    /// <summary>Drops the claims no job can still be using.</summary>
+    internal void Expire(DateTimeOffset now, ILogger logger)
+    {
+        foreach (var holder in Holders.Where(holder => holder.ExpiresAt <= now))
+        {
+            // Its job ended without giving the slot back (terminated from outside, or its release failed).
+            logger.LogWarning("The Freepik slot of job {JobId}, held since {Since}, lapsed at the job's deadline", holder.JobId, holder.Since);
+        }
+
+        Holders.RemoveAll(holder => holder.ExpiresAt <= now);
+        Waiters.RemoveAll(waiter => waiter.ExpiresAt <= now || waiter.AskAgainBy < now);
+    }
+}
+
+public sealed record SlotHolder(string JobId, DateTimeOffset Since, DateTimeOffset ExpiresAt);
+
+/// <param name="AskAgainBy">A waiter that has not asked again by then (its job ended) leaves the line.</param>
+public sealed record SlotWaiter(string JobId, DateTimeOffset Arrived, DateTimeOffset AskAgainBy, DateTimeOffset ExpiresAt)
+{
+    public static readonly Comparison<SlotWaiter> ByArrival = (a, b) =>
+    {
+        var order = a.Arrived.CompareTo(b.Arrived);
+        return order != 0 ? order : string.CompareOrdinal(a.JobId, b.JobId);
+    };
+}
