@@ -1,3 +1,4 @@
+using KlingFunctions.Storage;
 using KlingFunctions.Workflow;
 using Microsoft.AspNetCore.Http;
 
@@ -7,7 +8,7 @@ namespace KlingFunctions.Http;
 /// The HTTP contract of DESIGN.md, written once on ASP.NET Core types. The Functions app and the DevHost
 /// route requests here with a <see cref="DurableVideoJobClient"/> over their Durable client.
 /// </summary>
-public sealed class VideoApi(VideoJobStarter starter, JobViewFactory views, FreepikWebhookReceiver webhooks)
+public sealed class VideoApi(VideoJobStarter starter, JobViewFactory views, FreepikWebhookReceiver webhooks, FreepikSlots slots)
 {
     /// <summary><c>POST /api/videos</c>: 202 with the job view; 400, 413 or 415 problems.</summary>
     public Task<IResult> StartAsync(HttpRequest request, DurableVideoJobClient jobs, CancellationToken cancellationToken)
@@ -35,6 +36,10 @@ public sealed class VideoApi(VideoJobStarter starter, JobViewFactory views, Free
 
         // Freepik has no cancel call: a task already submitted still finishes (and is paid); we stop waiting for it.
         await jobs.TerminateAsync(id, "Canceled by the caller.", cancellationToken);
+
+        // A terminated orchestration runs no more code, so its Freepik slot (or place in line) is given back here and
+        // the next in line woken. Should it take a slot again before the terminate lands, that slot lapses at its deadline.
+        await jobs.WakeForSlotAsync(await slots.ReleaseAsync(slots.CurrentPool, id, cancellationToken), slots.CurrentPool, cancellationToken);
 
         // Durable terminates asynchronously, so the job may still read Running; but if it finished between the
         // read and the terminate, it was not canceled.

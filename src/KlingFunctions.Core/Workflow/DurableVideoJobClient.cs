@@ -100,6 +100,22 @@ public sealed class DurableVideoJobClient(DurableTaskClient client, Func<string,
     public Task TerminateAsync(string jobId, string reason, CancellationToken cancellationToken)
         => client.TerminateInstanceAsync(jobId, new TerminateInstanceOptions(Output: reason), cancellationToken);
 
+    /// <summary>Tells jobs in line that a Freepik slot of <paramref name="pool"/> is free; a job that has ended meanwhile is skipped.</summary>
+    public async Task WakeForSlotAsync(IEnumerable<string> jobIds, string pool, CancellationToken cancellationToken)
+    {
+        foreach (var jobId in jobIds)
+        {
+            try
+            {
+                await client.RaiseEventAsync(jobId, VideoOrchestration.SlotFreedEventName, pool, cancellationToken);
+            }
+            catch (RpcException exception) when (exception.StatusCode is StatusCode.NotFound or StatusCode.FailedPrecondition)
+            {
+                // Ended or purged since it asked: it no longer waits, and drops out of the line by itself.
+            }
+        }
+    }
+
     /// <summary>The host's own management URLs for the job (Durable's status/terminate/raise-event), when it has any.</summary>
     public IReadOnlyDictionary<string, string>? ManagementUrls(string jobId) => managementUrls?.Invoke(jobId);
 

@@ -194,7 +194,7 @@ public sealed class VideoOrchestration : TaskOrchestrator<VideoJobInput, VideoJo
                 if (result is { Outcome: FreepikOutcome.Transient, StatusCode: 429 })
                 {
                     await GiveBackSlotAsync();
-                    var backAt = Now + (result.RetryAfter ?? SubmitBackoff);
+                    var backAt = Now + (result.RetryAfter ?? input.Settings.SlotRecheckInterval);
                     logger.LogWarning("Job {JobId}: Freepik refused create attempt {Attempt} with 429; waiting in line again from {BackAt}", input.JobId, attempt, backAt);
                     waitingFor = "Freepik to accept another task (it answered 429: too many of this API key's tasks in flight)";
                     Report(progress with { Stage = JobStage.WaitingForSlot });
