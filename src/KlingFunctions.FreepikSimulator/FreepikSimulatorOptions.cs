@@ -29,7 +29,7 @@ public sealed class FreepikSimulatorOptions : IValidatableObject
     /// Freepik's per-account limit on tasks in flight (created, not yet COMPLETED or FAILED): a create beyond it is
     /// answered 429, as Freepik does. Unset: no limit.
     /// </summary>
-    [Range(1, 1000)]
+    [Range(1, 100_000)]
     public int? MaxConcurrentTasks { get; set; }
 
     /// <summary>How long one webhook delivery may take before it counts as failed.</summary>

@@ -17,18 +17,18 @@ namespace KlingFunctions.Storage;
 /// job has ended whatever happened to it) and a waiter that stops asking drops out of the line.
 /// </summary>
 public sealed class FreepikSlots(
-    BlobContainers containers, IOptions<FreepikOptions> freepik, TimeProvider time, ILogger<FreepikSlots> logger) : IDisposable
+    BlobContainers containers, IOptions<FreepikOptions> freepik, TimeProvider time, ILogger<FreepikSlots> logger)
 {
     /// <summary>Far more than the instances of one app ever contend; a write that loses this often is a fault.</summary>
     private const int MaxWriteConflicts = 50;
 
     private const string Prefix = "freepik-slots/";
 
-    /// <summary>
-    /// One change at a time from this instance: its own activities would otherwise collide on the blob's ETag, each
-    /// collision costing every other writer a re-read. Instances still collide with each other, far more rarely.
-    /// </summary>
-    private readonly SemaphoreSlim gate = new(1, 1);
+    private readonly Lock queueLock = new();
+
+    /// <summary>Changes waiting for the next write, per pool; and the pools whose queue is being written.</summary>
+    private readonly Dictionary<string, List<PendingChange>> queued = new(StringComparer.Ordinal);
+    private readonly HashSet<string> draining = new(StringComparer.Ordinal);
 
     /// <summary>The pool of the API key configured now: hashed, so the blob's name gives nothing away.</summary>
     public string CurrentPool { get; } = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(freepik.Value.ApiKey ?? string.Empty)))[..16];
@@ -80,49 +80,104 @@ public sealed class FreepikSlots(
     public async Task<SlotPool> ReadAsync(string poolId, CancellationToken cancellationToken)
         => (await ReadAsync(await BlobAsync(poolId, cancellationToken), cancellationToken)).Pool;
 
+    /// <summary>
+    /// Queues the change for this instance's next write of the pool. Changes that arrive while a write is under way
+    /// go together in the next one (a group commit): one read and one write for many jobs, instead of each change
+    /// waiting its turn or colliding with this instance's own writes on the blob's ETag.
+    /// </summary>
     private async Task<T> ChangeAsync<T>(string poolId, Func<SlotPool, (bool Changed, T Result)> change, CancellationToken cancellationToken)
     {
-        var blob = await BlobAsync(poolId, cancellationToken);
-        await gate.WaitAsync(cancellationToken);
-        try
+        var pending = new PendingChange(pool =>
         {
-            return await ChangeAsync(blob, change, cancellationToken);
-        }
-        finally
+            var (changed, result) = change(pool);
+            return (changed, result);
+        });
+        bool startDraining;
+        lock (queueLock)
         {
-            gate.Release();
+            if (!queued.TryGetValue(poolId, out var changes))
+            {
+                queued[poolId] = changes = [];
+            }
+
+            changes.Add(pending);
+            startDraining = draining.Add(poolId);
         }
+
+        if (startDraining)
+        {
+            // Not awaited: each caller waits for its own change only. The drain ends itself when the queue is empty.
+            _ = DrainAsync(poolId);
+        }
+
+        return (T)(await pending.Completion.Task.WaitAsync(cancellationToken))!;
     }
 
-    private async Task<T> ChangeAsync<T>(BlobClient blob, Func<SlotPool, (bool Changed, T Result)> change, CancellationToken cancellationToken)
+    /// <summary>Writes the queued changes of a pool, batch after batch, until none is left. Never throws.</summary>
+    private async Task DrainAsync(string poolId)
     {
-        for (var conflicts = 0; ; conflicts++)
+        while (true)
         {
-            var (pool, etag) = await ReadAsync(blob, cancellationToken);
-            var (changed, result) = change(pool);
-            if (!changed)
+            List<PendingChange> batch;
+            lock (queueLock)
             {
-                return result;
+                batch = queued[poolId];
+                if (batch.Count == 0)
+                {
+                    queued.Remove(poolId);
+                    draining.Remove(poolId);
+                    return;
+                }
+
+                queued[poolId] = [];
             }
 
             try
             {
-                await blob.UploadAsync(
-                    BinaryData.FromObjectAsJson(pool),
-                    new BlobUploadOptions { Conditions = etag is { } known ? new BlobRequestConditions { IfMatch = known } : new BlobRequestConditions { IfNoneMatch = ETag.All } },
-                    cancellationToken);
-                return result;
+                // No caller's token: the batch is everyone's. Storage's own timeouts bound it.
+                await CommitAsync(await BlobAsync(poolId, CancellationToken.None), batch);
             }
-            catch (RequestFailedException exception) when (exception.Status is 409 or 412 && conflicts < MaxWriteConflicts)
+            catch (Exception exception)
             {
-                // Another instance changed the pool since it was read: read it again. A short random pause keeps
-                // instances that collided from colliding again in step.
-                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5, 25 + conflicts * 10)), time, cancellationToken);
+                foreach (var change in batch)
+                {
+                    change.Completion.TrySetException(exception);
+                }
             }
         }
     }
 
-    public void Dispose() => gate.Dispose();
+    private async Task CommitAsync(BlobClient blob, List<PendingChange> batch)
+    {
+        for (var conflicts = 0; ; conflicts++)
+        {
+            var (pool, etag) = await ReadAsync(blob, CancellationToken.None);
+            var results = batch.Select(change => change.Apply(pool)).ToList();
+            if (results.Any(result => result.Changed))
+            {
+                try
+                {
+                    await blob.UploadAsync(
+                        BinaryData.FromObjectAsJson(pool),
+                        new BlobUploadOptions { Conditions = etag is { } known ? new BlobRequestConditions { IfMatch = known } : new BlobRequestConditions { IfNoneMatch = ETag.All } });
+                }
+                catch (RequestFailedException exception) when (exception.Status is 409 or 412 && conflicts < MaxWriteConflicts)
+                {
+                    // Another instance changed the pool since it was read: read it again and apply the batch anew. A
+                    // short random pause keeps instances that collided from colliding again in step.
+                    await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5, 25 + (conflicts * 10))), time);
+                    continue;
+                }
+            }
+
+            for (var i = 0; i < batch.Count; i++)
+            {
+                batch[i].Completion.TrySetResult(results[i].Result);
+            }
+
+            return;
+        }
+    }
 
     private static async Task<(SlotPool Pool, ETag? ETag)> ReadAsync(BlobClient blob, CancellationToken cancellationToken)
     {
@@ -139,6 +194,12 @@ public sealed class FreepikSlots(
 
     private async Task<BlobClient> BlobAsync(string poolId, CancellationToken cancellationToken)
         => (await containers.InputsAsync(cancellationToken)).GetBlobClient($"{Prefix}{poolId}.json");
+
+    /// <summary>One queued change: applied to the pool as read, possibly more than once when the write loses a race.</summary>
+    private sealed record PendingChange(Func<SlotPool, (bool Changed, object? Result)> Apply)
+    {
+        public TaskCompletionSource<object?> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
 }
 
 /// <summary>What <see cref="FreepikSlots.AcquireAsync"/> decided.</summary>
