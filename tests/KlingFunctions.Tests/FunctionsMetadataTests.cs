@@ -38,7 +38,7 @@ public sealed class FunctionsMetadataTests
 
     [Fact]
     public void The_app_declares_nothing_beyond_the_contract_and_the_workflow()
-        => Assert.Equal(10, Functions.Count);
+        => Assert.Equal(12, Functions.Count);
 
     private static string? TriggerType(string function) => Assert.Single(Bindings(function)).GetProperty("type").GetString();
 

@@ -5,6 +5,8 @@ using KlingFunctions.Workflow;
 using Microsoft.AspNetCore.Http;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
+using KlingFunctions.Storage;
+using KlingFunctions.Testing;
 using Microsoft.DurableTask.Converters;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -13,28 +15,37 @@ using Moq;
 namespace KlingFunctions.Tests.Http;
 
 /// <summary>
-/// The HTTP triggers with the app's real service registration and a mocked <see cref="DurableTaskClient"/>:
-/// each answers as the contract says and touches Durable only as far as it should.
+/// The HTTP triggers with the app's real service registration, storage on Azurite and a mocked
+/// <see cref="DurableTaskClient"/>: each answers as the contract says and touches Durable only as far as it should.
 /// </summary>
+[Collection(UsesAzurite.Name)]
 public sealed class TriggerTests : IDisposable
 {
     private const string JobId = "0123456789abcdef0123456789abcdef";
 
     private readonly Mock<DurableTaskClient> durable = new("test client");
-    private static readonly IConfiguration Configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-    {
-        ["Storage:ConnectionString"] = "UseDevelopmentStorage=true",
-        ["Webhooks:PublicBaseUrl"] = "https://kling.example",
-        ["Webhooks:TokenSecret"] = "a-token-secret-of-some-length",
-        ["Freepik:ApiKey"] = "a-freepik-key",
-    }).Build();
+    private readonly ServiceProvider services;
 
-    // As the Functions host provides them: configuration and logging, then the app's own registration.
-    private readonly ServiceProvider services = new ServiceCollection()
-        .AddSingleton(Configuration)
-        .AddLogging()
-        .AddKlingFunctionsApp(Configuration)
-        .BuildServiceProvider();
+    public TriggerTests(AzuriteFixture azurite)
+    {
+        var suffix = Guid.NewGuid().ToString("N")[..12];
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Storage:ConnectionString"] = azurite.ConnectionString,
+            ["Storage:InputContainer"] = $"inputs-{suffix}",
+            ["Storage:OutputContainer"] = $"videos-{suffix}",
+            ["Webhooks:PublicBaseUrl"] = "https://kling.example",
+            ["Webhooks:TokenSecret"] = "a-token-secret-of-some-length",
+            ["Freepik:ApiKey"] = "a-freepik-key",
+        }).Build();
+
+        // As the Functions host provides them: configuration and logging, then the app's own registration.
+        services = new ServiceCollection()
+            .AddSingleton<IConfiguration>(configuration)
+            .AddLogging()
+            .AddKlingFunctionsApp(configuration)
+            .BuildServiceProvider();
+    }
 
     private VideoApi Api => services.GetRequiredService<VideoApi>();
 
@@ -66,6 +77,25 @@ public sealed class TriggerTests : IDisposable
 
         Assert.Equal(StatusCodes.Status202Accepted, status);
         durable.Verify(client => client.TerminateInstanceAsync(JobId, It.IsAny<TerminateInstanceOptions?>(), It.IsAny<CancellationToken>()), Times.Once);
+    }
+
+    [Fact]
+    public async Task CancelVideo_gives_the_job_s_Freepik_slot_back_and_wakes_the_next_in_line()
+    {
+        Instance(OrchestrationRuntimeStatus.Running);
+        var slots = services.GetRequiredService<FreepikSlots>();
+        var far = DateTimeOffset.UtcNow.AddHours(1);
+        for (var i = 0; i < 4; i++)
+        {
+            // The job holds one of the three slots; the fourth job waits in line.
+            await slots.AcquireAsync(i == 0 ? JobId : $"other-{i}", DateTimeOffset.UtcNow.AddSeconds(i), far, TimeSpan.FromHours(1), CancellationToken.None);
+        }
+
+        await new CancelVideo(Api).Run(Request(), JobId, durable.Object, CancellationToken.None);
+
+        var pool = await slots.ReadAsync(slots.CurrentPool, CancellationToken.None);
+        Assert.DoesNotContain(pool.Holders, holder => holder.JobId == JobId);
+        durable.Verify(client => client.RaiseEventAsync("other-3", VideoOrchestration.SlotFreedEventName, slots.CurrentPool, It.IsAny<CancellationToken>()), Times.Once);
     }
 
     [Fact]
