@@ -56,9 +56,33 @@ public sealed class RestartTests(AzuriteFixture azurite)
         Assert.Equal((1, 1), (simulator.Calls.CreateAttempts, simulator.Calls.TasksCreated));
     }
 
+    [Fact]
+    public async Task A_slot_held_and_a_place_in_line_survive_a_DevHost_stop_and_start()
+    {
+        await using var simulator = await SlowSimulatorAsync(maxConcurrentTasks: 1);
+        var settings = Settings(simulator);
+        settings["Freepik:MaxConcurrentTasks"] = "1";
+        settings["Workflow:SlotRecheckInterval"] = "00:00:01";
+
+        string holder, waiting;
+        await using (var first = await TestDevHost.StartAsync(azurite, settings))
+        {
+            holder = await first.StartAsync("holds the slot");
+            await WaitUntilGeneratingAsync(first.Client, holder);
+            waiting = await first.StartAsync("waits in line");
+            await TestDevHost.EventuallyAsync(async () => (await first.GetAsync(waiting)).GetProperty("stage").GetString() == "WaitingForSlot");
+        }
+
+        await using var second = await TestDevHost.StartAsync(azurite, settings);
+        var views = await Task.WhenAll(second.WaitUntilFinishedAsync(holder), second.WaitUntilFinishedAsync(waiting));
+
+        Assert.All(views, view => Assert.Equal("Completed", view.GetProperty("status").GetString()));
+        Assert.Equal((2, 0, 1), (simulator.Calls.TasksCreated, simulator.Calls.CreatesRefusedAtLimit, simulator.Calls.MaxTasksInFlight));
+    }
+
     /// <summary>Freepik takes 4 s, long enough for the DevHost to go away while the job waits.</summary>
-    private static Task<FreepikSimulatorServer> SlowSimulatorAsync()
-        => FreepikSimulatorServer.StartAsync(new FreepikSimulatorOptions { InProgressAfter = TimeSpan.FromMilliseconds(200), CompletedAfter = TimeSpan.FromSeconds(4) }, CancellationToken.None);
+    private static Task<FreepikSimulatorServer> SlowSimulatorAsync(int? maxConcurrentTasks = null)
+        => FreepikSimulatorServer.StartAsync(new FreepikSimulatorOptions { InProgressAfter = TimeSpan.FromMilliseconds(200), CompletedAfter = TimeSpan.FromSeconds(4), MaxConcurrentTasks = maxConcurrentTasks }, CancellationToken.None);
 
     /// <summary>One task hub for both DevHosts; no webhooks (the first DevHost's address is gone), polls every 2 s.</summary>
     private static Dictionary<string, string?> Settings(FreepikSimulatorServer simulator) => new(TestDevHost.UsingSimulator(simulator))
