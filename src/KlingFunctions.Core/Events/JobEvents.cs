@@ -37,7 +37,7 @@ public sealed class JobEvents(IOptions<EventOptions> options, ILogger<JobEvents>
         }
 
         var data = view with { Video = view.Video is { } video ? video with { Url = null } : null, Management = null };
-        var cloudEvent = new CloudEvent(source, TypeOf(view.Status), BinaryData.FromObjectAsJson(data, ApiJson.Options), "application/json")
+        var cloudEvent = new CloudEvent(source, TypeOf(view.Status), BinaryData.FromObjectAsJson(data, ApiJson.Options), "application/json", CloudEventDataFormat.Json)
         {
             Id = JobIds.OutcomeId(view.Id, view.Status),
             Subject = $"videos/{view.Id}",

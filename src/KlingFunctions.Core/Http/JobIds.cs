@@ -12,6 +12,9 @@ public static class JobIds
     public const string IdempotencyKeyHeader = "Idempotency-Key";
     public const int MaxIdempotencyKeyLength = 256;
 
+    /// <summary>The error for a key over <see cref="MaxIdempotencyKeyLength"/>.</summary>
+    public static readonly string KeyTooLong = $"must be at most {MaxIdempotencyKeyLength} characters.";
+
     public static string New() => Guid.NewGuid().ToString("N");
 
     public static string FromIdempotencyKey(string key)

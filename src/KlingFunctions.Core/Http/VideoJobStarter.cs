@@ -31,7 +31,7 @@ public sealed class VideoJobStarter(
         var key = request.Headers[JobIds.IdempotencyKeyHeader].ToString();
         if (key.Length > JobIds.MaxIdempotencyKeyLength)
         {
-            return KeyTooLong(JobIds.IdempotencyKeyHeader);
+            return Problems.Validation(JobIds.IdempotencyKeyHeader, JobIds.KeyTooLong);
         }
 
         var read = await reader.ReadAsync(request, cancellationToken);
@@ -98,10 +98,6 @@ public sealed class VideoJobStarter(
         logger.LogInformation("Job {JobId} started", jobId);
         return await AcceptedAsync(snapshot, jobs, cancellationToken);
     }
-
-    /// <summary>The problem for an idempotency key longer than <see cref="JobIds.MaxIdempotencyKeyLength"/>, named by <paramref name="field"/>.</summary>
-    public static IResult KeyTooLong(string field)
-        => Problems.Validation(field, $"must be at most {JobIds.MaxIdempotencyKeyLength} characters.");
 
     /// <summary>The job an Idempotency-Key already names: answered again for the same request, refused for another.</summary>
     private async Task<IResult> SameJobAsync(VideoJobSnapshot existing, string? fingerprint, DurableVideoJobClient jobs, CancellationToken cancellationToken)

@@ -87,18 +87,21 @@ public sealed class QueuedVideoRequests(
 
         // The reader has checked that the body is one JSON object; idempotency_key is ours, not the request's.
         var key = $"queue-message:{messageId}";
+        string? keyError = null;
         if (JsonNode.Parse(body)![IdempotencyKeyField] is { } given)
         {
-            if (given.GetValueKind() != JsonValueKind.String)
-            {
-                return Problems.Validation(IdempotencyKeyField, $"{IdempotencyKeyField} must be a string.");
-            }
+            key = given.GetValueKind() == JsonValueKind.String ? given.GetValue<string>() : "";
+            keyError = key.Length == 0 ? "must be a non-empty string."
+                : key.Length > JobIds.MaxIdempotencyKeyLength ? JobIds.KeyTooLong
+                : null;
+        }
 
-            key = given.GetValue<string>();
-            if (key.Length > JobIds.MaxIdempotencyKeyLength)
-            {
-                return VideoJobStarter.KeyTooLong(IdempotencyKeyField);
-            }
+        if (keyError is not null)
+        {
+            // Every problem at once, as the HTTP edge reports them.
+            var errors = VideoRequestValidator.Validate(read.Request).Errors.ToDictionary(e => e.Key, e => e.Value, StringComparer.Ordinal);
+            errors[IdempotencyKeyField] = [keyError];
+            return Problems.Validation(errors);
         }
 
         return await starter.StartAsync(new IncomingVideoRequest(read.Request, new Dictionary<string, IFormFile>()), key, jobs, cancellationToken);
