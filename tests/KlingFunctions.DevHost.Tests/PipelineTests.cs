@@ -1,8 +1,11 @@
 using System.Net;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
 using KlingFunctions.FreepikSimulator;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using KlingFunctions.Http;
 using KlingFunctions.Pipelines;
 using KlingFunctions.Testing;
@@ -97,6 +100,30 @@ public sealed class PipelineTests(AzuriteFixture azurite)
         Assert.Equal(0, host.Simulator.Calls.CreateAttempts);
         Assert.Empty(await ListAsync(host.Host.Durable.GetAllInstancesAsync()));
         Assert.Equal(0, (await Queue(host).GetPropertiesAsync()).Value.ApproximateMessagesCount);
+    }
+
+    [Fact]
+    public async Task A_message_whose_start_keeps_failing_is_delivered_again_and_after_its_last_delivery_kept_in_the_poison_queue()
+    {
+        // Blob storage refuses every request while the queue and the task hub are up. (A 403, which the storage client
+        // does not retry itself, keeps the test short; a refused connection would take its five retries per delivery.)
+        await using var refusing = await LocalWebServer.StartAsync(app => app.MapFallback(() => Results.StatusCode(403)));
+        var blobsDown = Regex.Replace(azurite.ConnectionString, "BlobEndpoint=http://127.0.0.1:[0-9]+", $"BlobEndpoint=http://127.0.0.1:{refusing.BaseAddress.Port}");
+        await using var host = await TestDevHost.StartAsync(azurite, new Dictionary<string, string?>
+        {
+            ["AzureWebJobsStorage"] = azurite.ConnectionString,
+            ["Storage:ConnectionString"] = blobsDown,
+            ["Pipelines:MaxDequeueCount"] = "2",
+        });
+        var text = Message("storage is down");
+
+        await SendAsync(host, text);
+        var poisoned = Assert.Single(await ReceivePoisonAsync(host, 1));
+
+        Assert.Equal(text, poisoned.GetProperty("message").GetString());
+        Assert.Equal(503, poisoned.GetProperty("problem").GetProperty("status").GetInt32());
+        Assert.Contains("2 deliveries", poisoned.GetProperty("problem").GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(0, host.Simulator.Calls.CreateAttempts);
     }
 
     [Fact]
