@@ -19,6 +19,19 @@ public sealed class StartupTests
     public void The_app_starts_with_a_Freepik_key()
         => Validate(new Dictionary<string, string?> { ["Storage:ConnectionString"] = "UseDevelopmentStorage=true", ["Freepik:ApiKey"] = "a-freepik-key" });
 
+    [Fact]
+    public void The_app_refuses_a_request_queue_name_that_storage_would_refuse()
+    {
+        var exception = Assert.Throws<OptionsValidationException>(() => Validate(new Dictionary<string, string?>
+        {
+            ["Storage:ConnectionString"] = "UseDevelopmentStorage=true",
+            ["Freepik:ApiKey"] = "a-freepik-key",
+            ["Pipelines:RequestQueue"] = "Video_Requests",
+        }));
+
+        Assert.Contains("Pipelines:RequestQueue", exception.Message, StringComparison.Ordinal);
+    }
+
     /// <summary>What the host does at start-up: every options validation registered with ValidateOnStart.</summary>
     private static void Validate(Dictionary<string, string?> settings)
     {
