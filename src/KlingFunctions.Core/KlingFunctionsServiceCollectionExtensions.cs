@@ -29,7 +29,9 @@ public static class KlingFunctionsServiceCollectionExtensions
         services.AddSingleton<JobRetention>();
         services.AddOptions<EventOptions>()
             .Bind(configuration.GetSection(EventOptions.Section))
-            .PostConfigure(options => options.Source ??= Environment.GetEnvironmentVariable("WEBSITE_HOSTNAME") is { Length: > 0 } host ? $"https://{host}" : null);
+            .PostConfigure(options => options.Source ??= Environment.GetEnvironmentVariable("WEBSITE_HOSTNAME") is { Length: > 0 } host ? $"https://{host}" : null)
+            .Validate(options => options.TopicEndpoint is null || options.TopicEndpoint.IsAbsoluteUri, "Events:TopicEndpoint must be an absolute URL, e.g. https://{topic}.{region}-1.eventgrid.azure.net/api/events.")
+            .ValidateOnStart();
         services.AddSingleton<JobEvents>();
 
         services.AddOptions<WorkflowOptions>().Bind(configuration.GetSection(WorkflowOptions.Section)).ValidateDataAnnotations().ValidateOnStart();

@@ -59,7 +59,7 @@ public sealed class JobEvents(IOptions<EventOptions> options, ILogger<JobEvents>
         {
             await PublishAsync(view with { Status = JobStatus.Canceled, Error = new JobError(JobErrorCodes.Canceled, reason), UpdatedAt = canceledAt }, cancellationToken);
         }
-        catch (Exception exception) when (exception is RequestFailedException or AuthenticationFailedException or HttpRequestException)
+        catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
         {
             logger.LogError(exception, "Event {EventType} for job {JobId} could not be sent", TypeOf(JobStatus.Canceled), view.Id);
         }

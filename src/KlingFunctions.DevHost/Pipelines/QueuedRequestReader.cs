@@ -36,12 +36,19 @@ internal sealed class QueuedRequestReader(
     {
         var queue = queues.GetQueueClient(options.Value.RequestQueue);
         var jobs = new DurableVideoJobClient(durable);
+        var created = false;
         while (!stoppingToken.IsCancellationRequested)
         {
             QueueMessage[] messages;
             try
             {
-                await queue.CreateIfNotExistsAsync(cancellationToken: stoppingToken);
+                // Azurite starts empty: the queue is created so that a pipeline can send to it right away.
+                if (!created)
+                {
+                    await queue.CreateIfNotExistsAsync(cancellationToken: stoppingToken);
+                    created = true;
+                }
+
                 messages = (await queue.ReceiveMessagesAsync(BatchSize, VisibilityTimeout, stoppingToken)).Value;
             }
             catch (RequestFailedException exception)
