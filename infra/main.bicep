@@ -92,6 +92,8 @@ var applicationInsightsName = 'appi-${resourceToken}'
 var keyVaultName = 'kv-${resourceToken}'
 var inputContainerName = 'inputs'
 var outputContainerName = 'videos'
+var requestQueueName = 'video-requests'
+var eventGridTopicName = 'evgt-${resourceToken}'
 
 resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
   name: empty(resourceGroupName) ? 'rg-${environmentName}' : resourceGroupName
@@ -130,8 +132,19 @@ module storage 'app/storage.bicep' = {
     deploymentContainerName: 'app-package'
     inputContainerName: inputContainerName
     outputContainerName: outputContainerName
+    requestQueueName: requestQueueName
     inputRetentionDays: inputRetentionDays
     videoRetentionDays: videoRetentionDays
+  }
+}
+
+module events 'app/events.bicep' = {
+  scope: rg
+  name: 'events'
+  params: {
+    name: eventGridTopicName
+    location: location
+    tags: tags
   }
 }
 
@@ -157,6 +170,7 @@ module roles 'app/roles.bicep' = {
     storageAccountName: storageAccountName
     applicationInsightsName: applicationInsightsName
     keyVaultName: keyVaultName
+    eventGridTopicName: eventGridTopicName
     deployerPrincipalId: principalId
     deployerPrincipalType: principalType
   }
@@ -165,6 +179,7 @@ module roles 'app/roles.bicep' = {
     monitoring
     storage
     keyVault
+    events
   ]
 }
 
@@ -181,6 +196,9 @@ module api 'app/api.bicep' = {
     identityClientId: identity.outputs.clientId
     storageAccountName: storage.outputs.name
     storageBlobEndpoint: storage.outputs.blobEndpoint
+    storageQueueEndpoint: storage.outputs.queueEndpoint
+    requestQueueName: requestQueueName
+    eventsTopicEndpoint: events.outputs.endpoint
     deploymentContainerUrl: storage.outputs.deploymentContainerUrl
     inputContainerName: inputContainerName
     outputContainerName: outputContainerName
@@ -207,3 +225,4 @@ output SERVICE_API_NAME string = api.outputs.name
 output SERVICE_API_URI string = 'https://${api.outputs.defaultHostName}'
 output AZURE_STORAGE_ACCOUNT_NAME string = storage.outputs.name
 output AZURE_KEY_VAULT_NAME string = keyVault.outputs.name
+output AZURE_EVENTGRID_TOPIC_ENDPOINT string = events.outputs.endpoint

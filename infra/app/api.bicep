@@ -27,6 +27,15 @@ param storageAccountName string
 @description('Blob endpoint of the storage account.')
 param storageBlobEndpoint string
 
+@description('Queue endpoint of the storage account.')
+param storageQueueEndpoint string
+
+@description('Queue of start requests.')
+param requestQueueName string
+
+@description('Endpoint of the Event Grid topic for completion events.')
+param eventsTopicEndpoint string
+
 @description('URL of the blob container that holds the deployment package.')
 param deploymentContainerUrl string
 
@@ -162,6 +171,11 @@ var settings = {
   Storage__InputContainer: inputContainerName
   Storage__OutputContainer: outputContainerName
   Workflow__Deadline: workflowDeadline
+  // The queue trigger reads it from the host storage (AzureWebJobsStorage); the app writes invalid messages to its poison queue.
+  Pipelines__RequestQueue: requestQueueName
+  Pipelines__QueueServiceUri: storageQueueEndpoint
+  // Published with the identity (AZURE_CLIENT_ID); no key: the topic has local auth off.
+  Events__TopicEndpoint: eventsTopicEndpoint
 }
 
 resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {

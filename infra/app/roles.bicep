@@ -13,6 +13,9 @@ param applicationInsightsName string
 @description('Name of the Key Vault.')
 param keyVaultName string
 
+@description('Name of the Event Grid topic for completion events.')
+param eventGridTopicName string
+
 @description('Optional deployer (azd sets AZURE_PRINCIPAL_ID): gets blob data access for debugging. Empty: none.')
 param deployerPrincipalId string
 
@@ -31,6 +34,7 @@ var storageQueueDataContributor = '974c5e8b-45b9-4653-ba55-5f855dd0fb88'
 var storageTableDataContributor = '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
 var monitoringMetricsPublisher = '3913510d-42f4-4e42-8a64-420c390055eb'
 var keyVaultSecretsUser = '4633458b-17de-408a-b874-0445c86b69e6'
+var eventGridDataSender = 'd5a91429-5739-47e2-a06b-3470a27159e7'
 
 resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' existing = {
   name: identityName
@@ -98,6 +102,21 @@ resource appSecretsUser 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   scope: vault
   properties: {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', keyVaultSecretsUser)
+    principalId: identity.properties.principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+resource topic 'Microsoft.EventGrid/topics@2025-02-15' existing = {
+  name: eventGridTopicName
+}
+
+// The topic has local auth off: the app publishes completion events with its identity.
+resource appEventSender 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(topic.id, identity.id, eventGridDataSender)
+  scope: topic
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', eventGridDataSender)
     principalId: identity.properties.principalId
     principalType: 'ServicePrincipal'
   }

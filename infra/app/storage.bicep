@@ -21,6 +21,9 @@ param inputContainerName string
 @description('Container for archived videos (Storage:OutputContainer).')
 param outputContainerName string
 
+@description('Queue of start requests (Pipelines:RequestQueue); its poison queue is {name}-poison.')
+param requestQueueName string
+
 @description('Days after which staged inputs are deleted.')
 @minValue(1)
 param inputRetentionDays int
@@ -149,6 +152,23 @@ resource lifecycle 'Microsoft.Storage/storageAccounts/managementPolicies@2023-05
   }
 }
 
+// Pipelines put start requests here; invalid ones are moved to the poison queue beside it.
+resource queueService 'Microsoft.Storage/storageAccounts/queueServices@2023-05-01' = {
+  parent: storage
+  name: 'default'
+}
+
+resource requestQueue 'Microsoft.Storage/storageAccounts/queueServices/queues@2023-05-01' = {
+  parent: queueService
+  name: requestQueueName
+}
+
+resource poisonQueue 'Microsoft.Storage/storageAccounts/queueServices/queues@2023-05-01' = {
+  parent: queueService
+  name: '${requestQueueName}-poison'
+}
+
 output name string = storage.name
 output blobEndpoint string = storage.properties.primaryEndpoints.blob
+output queueEndpoint string = storage.properties.primaryEndpoints.queue
 output deploymentContainerUrl string = '${storage.properties.primaryEndpoints.blob}${deploymentContainer.name}'

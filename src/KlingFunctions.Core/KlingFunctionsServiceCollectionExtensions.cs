@@ -1,5 +1,7 @@
+using KlingFunctions.Events;
 using KlingFunctions.Freepik;
 using KlingFunctions.Http;
+using KlingFunctions.Pipelines;
 using KlingFunctions.Staging;
 using KlingFunctions.Storage;
 using KlingFunctions.Webhooks;
@@ -24,6 +26,14 @@ public static class KlingFunctionsServiceCollectionExtensions
         services.AddSingleton<SubmitLedger>();
         services.AddSingleton<FreepikSlots>();
         services.AddSingleton<LateDeliveries>();
+        services.AddPipelines();
+        services.AddSingleton<JobRetention>();
+        services.AddOptions<EventOptions>()
+            .Bind(configuration.GetSection(EventOptions.Section))
+            .PostConfigure(options => options.Source ??= Environment.GetEnvironmentVariable("WEBSITE_HOSTNAME") is { Length: > 0 } host ? $"https://{host}" : null)
+            .Validate(options => options.TopicEndpoint is null || options.TopicEndpoint.IsAbsoluteUri, "Events:TopicEndpoint must be an absolute URL, e.g. https://{topic}.{region}-1.eventgrid.azure.net/api/events.")
+            .ValidateOnStart();
+        services.AddSingleton<JobEvents>();
 
         services.AddOptions<WorkflowOptions>().Bind(configuration.GetSection(WorkflowOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<CallbackOptions>().Bind(configuration.GetSection(CallbackOptions.Section));
@@ -36,6 +46,7 @@ public static class KlingFunctionsServiceCollectionExtensions
         AddActivity<GetVideoTaskStatusActivity>(services);
         AddActivity<ArchiveVideoActivity>(services);
         AddActivity<NotifyCallbackActivity>(services);
+        AddActivity<PublishJobEventActivity>(services);
         services.AddHttpClient(NotifyCallbackActivity.HttpClientName, http => http.Timeout = TimeSpan.FromSeconds(30))
             .ConfigurePrimaryHttpMessageHandler(provider => provider.GetRequiredService<SourceAddressPolicy>().CreateHandler());
 

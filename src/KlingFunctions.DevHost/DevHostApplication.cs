@@ -1,5 +1,6 @@
 using KlingFunctions.DevHost.Azurite;
 using KlingFunctions.DevHost.Durable;
+using KlingFunctions.DevHost.Pipelines;
 using KlingFunctions.FreepikSimulator;
 using KlingFunctions.Http;
 using KlingFunctions.Storage;
@@ -77,6 +78,11 @@ public sealed class DevHostApplication : IAsyncDisposable
 
         builder.Services.AddKlingFunctions(configuration);
         builder.Services.AddDurableEngine(settings, configuration);
+
+        // After the engine: hosted services start in registration order, and these use its client.
+        builder.Services.AddSingleton(settings);
+        builder.Services.AddHostedService<QueuedRequestReader>();
+        builder.Services.AddHostedService<RetentionService>();
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = configuration.GetValue("Api:MaxRequestBytes", new ApiOptions().MaxRequestBytes));
 
         var app = builder.Build();

@@ -25,6 +25,9 @@ public sealed record DevHostSettings(string Url, bool UsesSimulator, bool HasSto
     /// <summary>The longest the Azure Storage backend waits between polls of an idle queue: the worst delay of a timer or event.</summary>
     public TimeSpan MaxQueuePollingInterval { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>How often finished jobs past <c>Workflow:Retention</c> are purged (the Functions app: every hour).</summary>
+    public TimeSpan PurgeInterval { get; init; } = TimeSpan.FromHours(1);
+
     public static DevHostSettings From(IConfiguration configuration)
     {
         // The standard ASP.NET Core address (--urls, ASPNETCORE_URLS) first, then DevHost:Url; the first one is where
@@ -46,6 +49,7 @@ public sealed record DevHostSettings(string Url, bool UsesSimulator, bool HasSto
             Engine = configuration.GetValue("DevHost:Engine", DurableEngine.AzureStorage),
             TaskHub = configuration["DevHost:TaskHub"] is { Length: > 0 } hub ? hub : DefaultTaskHub,
             MaxQueuePollingInterval = configuration.GetValue("DevHost:MaxQueuePollingInterval", TimeSpan.FromSeconds(1)),
+            PurgeInterval = configuration.GetValue("DevHost:PurgeInterval", TimeSpan.FromHours(1)),
         };
     }
 

@@ -44,6 +44,9 @@ public sealed class TestDevHost : IAsyncDisposable
             ["Logging:LogLevel:Default"] = "Warning",
             ["DevHost:TaskHub"] = NewTaskHub(),
 
+            // Every host reads a request queue of its own in the shared Azurite.
+            ["Pipelines:RequestQueue"] = NewTaskHub(),
+
             // Idle queues are polled at least this often, so timers and events are not held up between test steps.
             ["DevHost:MaxQueuePollingInterval"] = "00:00:00.100",
         };

@@ -22,6 +22,9 @@ public sealed class AppSettingsTests(InfraFixture infra)
     [InlineData("Storage__InputContainer")]
     [InlineData("Storage__OutputContainer")]
     [InlineData("Workflow__Deadline")]
+    [InlineData("Pipelines__RequestQueue")]
+    [InlineData("Pipelines__QueueServiceUri")]
+    [InlineData("Events__TopicEndpoint")]
     public void App_gets_the_configuration_name_it_reads(string name)
     {
         Assert.Contains(name, Settings.Keys);
@@ -83,6 +86,27 @@ public sealed class AppSettingsTests(InfraFixture infra)
         Assert.Equal($"[{ClientId}]", Settings["Storage__ClientId"]);
         Assert.Equal("inputs", Settings["Storage__InputContainer"]);
         Assert.Equal("videos", Settings["Storage__OutputContainer"]);
+    }
+
+    [Fact]
+    public void Completion_events_go_to_the_deployed_topic_with_the_identity_and_no_key()
+    {
+        var topic = ArmTemplate.Text(infra.Defaults.Resource("Microsoft.EventGrid/topics"), "id");
+
+        Assert.Equal($"[reference('{topic}', '2025-02-15').endpoint]", Settings["Events__TopicEndpoint"]);
+        Assert.DoesNotContain("Events__TopicKey", Settings.Keys);
+        Assert.Equal($"[{ClientId}]", Settings["AZURE_CLIENT_ID"]);
+    }
+
+    [Fact]
+    public void The_queue_trigger_reads_the_request_queue_that_storage_has()
+    {
+        var account = ArmTemplate.Text(infra.Defaults.Resource("Microsoft.Storage/storageAccounts"), "id");
+        var queues = infra.Defaults.OfType("Microsoft.Storage/storageAccounts/queueServices/queues").Select(queue => ArmTemplate.Text(queue, "name").Split('/')[^1]);
+
+        Assert.Equal("video-requests", Settings["Pipelines__RequestQueue"]);
+        Assert.Equal(["video-requests", "video-requests-poison"], queues.Order());
+        Assert.Equal($"[reference('{account}', '2023-05-01').primaryEndpoints.queue]", Settings["Pipelines__QueueServiceUri"]);
     }
 
     [Fact]

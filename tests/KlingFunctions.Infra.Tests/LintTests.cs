@@ -115,7 +115,7 @@ public sealed class LintTests(InfraFixture infra)
         Assert.Equal("subscriptionDeploymentTemplate.json#", main.GetProperty("$schema").GetString()![^"subscriptionDeploymentTemplate.json#".Length..]);
         Assert.Single(ArmTemplate.OfType(main, "Microsoft.Resources/resourceGroups"));
         Assert.Equal(
-            ["api", "identity", "keyvault", "monitoring", "roles", "storage"],
+            ["api", "events", "identity", "keyvault", "monitoring", "roles", "storage"],
             ArmTemplate.OfType(main, "Microsoft.Resources/deployments").Select(module => ArmTemplate.Text(module, "name")).Order());
     }
 

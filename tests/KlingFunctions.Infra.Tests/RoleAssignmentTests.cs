@@ -9,17 +9,19 @@ public sealed class RoleAssignmentTests(InfraFixture infra)
     private const string StorageTableDataContributor = "0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3";
     private const string MonitoringMetricsPublisher = "3913510d-42f4-4e42-8a64-420c390055eb";
     private const string KeyVaultSecretsUser = "4633458b-17de-408a-b874-0445c86b69e6";
+    private const string EventGridDataSender = "d5a91429-5739-47e2-a06b-3470a27159e7";
 
     // Queue and Table Data Contributor are for Durable Functions, whose Azure Storage backend keeps work
     // items in queues and history in tables: every deployment needs them, whatever its parameters.
     [Fact]
-    public void App_identity_gets_storage_monitoring_and_key_vault_roles_with_default_and_custom_parameters()
+    public void App_identity_gets_storage_monitoring_key_vault_and_event_grid_roles_with_default_and_custom_parameters()
     {
         Assert.All(new[] { infra.Defaults, infra.Customized }, deployment => Assert.Equal(
             new[]
             {
                 (Scope(deployment, "Microsoft.Insights/components"), MonitoringMetricsPublisher),
                 (Scope(deployment, "Microsoft.KeyVault/vaults"), KeyVaultSecretsUser),
+                (Scope(deployment, "Microsoft.EventGrid/topics"), EventGridDataSender),
                 (Scope(deployment, "Microsoft.Storage/storageAccounts"), StorageTableDataContributor),
                 (Scope(deployment, "Microsoft.Storage/storageAccounts"), StorageQueueDataContributor),
                 (Scope(deployment, "Microsoft.Storage/storageAccounts"), StorageBlobDataOwner),
@@ -60,7 +62,7 @@ public sealed class RoleAssignmentTests(InfraFixture infra)
     {
         var assignments = ArmTemplate.OfType(infra.Templates["app/roles.json"], "Microsoft.Authorization/roleAssignments").ToList();
 
-        Assert.Equal(6, assignments.Count);
+        Assert.Equal(7, assignments.Count);
         Assert.All(assignments, assignment =>
         {
             var scope = ArmTemplate.Text(assignment, "scope");

@@ -32,6 +32,16 @@ public sealed class SecurityTests(InfraFixture infra)
     }
 
     [Fact]
+    public void Event_grid_topic_takes_cloud_events_over_tls_1_2_with_entra_id_only()
+    {
+        var properties = Deployment.Resource("Microsoft.EventGrid/topics").GetProperty("properties");
+
+        Assert.Equal("CloudEventSchemaV1_0", properties.GetProperty("inputSchema").GetString());
+        Assert.True(properties.GetProperty("disableLocalAuth").GetBoolean());
+        Assert.Equal("1.2", properties.GetProperty("minimumTlsVersionAllowed").GetString());
+    }
+
+    [Fact]
     public void Key_vault_authorizes_with_rbac_and_keeps_deleted_secrets()
     {
         var properties = Deployment.Resource("Microsoft.KeyVault/vaults").GetProperty("properties");

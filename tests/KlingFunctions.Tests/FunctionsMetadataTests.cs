@@ -30,15 +30,39 @@ public sealed class FunctionsMetadataTests
     [Fact]
     public void The_orchestrator_and_every_activity_have_the_names_the_workflow_calls()
     {
-        string[] activities = [WorkflowActivities.StageSourceImage, WorkflowActivities.AcquireFreepikSlot, WorkflowActivities.ReleaseFreepikSlot, WorkflowActivities.SubmitVideoTask, WorkflowActivities.GetVideoTaskStatus, WorkflowActivities.ArchiveVideo, WorkflowActivities.NotifyCallback];
+        string[] activities = [WorkflowActivities.StageSourceImage, WorkflowActivities.AcquireFreepikSlot, WorkflowActivities.ReleaseFreepikSlot, WorkflowActivities.SubmitVideoTask, WorkflowActivities.GetVideoTaskStatus, WorkflowActivities.ArchiveVideo, WorkflowActivities.NotifyCallback, WorkflowActivities.PublishJobEvent];
 
         Assert.Equal("orchestrationTrigger", TriggerType(VideoOrchestration.Name));
         Assert.All(activities, activity => Assert.Equal("activityTrigger", TriggerType(activity)));
     }
 
     [Fact]
-    public void The_app_declares_nothing_beyond_the_contract_and_the_workflow()
-        => Assert.Equal(12, Functions.Count);
+    public void Start_requests_come_from_the_configured_queue_of_the_host_storage_with_a_Durable_client()
+    {
+        var bindings = Bindings("StartQueuedVideo");
+
+        var trigger = Assert.Single(bindings, binding => binding.GetProperty("type").GetString() == "queueTrigger");
+        Assert.Equal("%Pipelines:RequestQueue%", trigger.GetProperty("queueName").GetString());
+
+        // No connection named: the host's own AzureWebJobsStorage (identity-based in Azure), whose account Bicep gives the queue role on.
+        Assert.False(trigger.TryGetProperty("connection", out _));
+        Assert.Single(bindings, binding => binding.GetProperty("type").GetString() == "durableClient");
+    }
+
+    [Fact]
+    public void Finished_jobs_are_purged_every_hour_by_a_timer_with_a_Durable_client()
+    {
+        var bindings = Bindings("PurgeFinishedJobs");
+
+        var trigger = Assert.Single(bindings, binding => binding.GetProperty("type").GetString() == "timerTrigger");
+        Assert.Equal("0 17 * * * *", trigger.GetProperty("schedule").GetString());
+        Assert.False(trigger.TryGetProperty("runOnStartup", out var runOnStartup) && runOnStartup.GetBoolean());
+        Assert.Single(bindings, binding => binding.GetProperty("type").GetString() == "durableClient");
+    }
+
+    [Fact]
+    public void The_app_declares_nothing_beyond_the_contract_the_workflow_and_the_pipelines()
+        => Assert.Equal(15, Functions.Count);
 
     private static string? TriggerType(string function) => Assert.Single(Bindings(function)).GetProperty("type").GetString();
 

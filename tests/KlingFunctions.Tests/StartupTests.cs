@@ -19,6 +19,35 @@ public sealed class StartupTests
     public void The_app_starts_with_a_Freepik_key()
         => Validate(new Dictionary<string, string?> { ["Storage:ConnectionString"] = "UseDevelopmentStorage=true", ["Freepik:ApiKey"] = "a-freepik-key" });
 
+    [Fact]
+    public void The_app_starts_with_the_local_settings_sample_once_a_key_is_filled_in()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (!File.Exists(Path.Combine(directory.FullName, "local.settings.sample.json")))
+        {
+            directory = directory.Parent ?? throw new FileNotFoundException("local.settings.sample.json is not above the test's directory.");
+        }
+
+        using var sample = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(directory.FullName, "local.settings.sample.json")));
+        var settings = sample.RootElement.GetProperty("Values").EnumerateObject().ToDictionary(value => value.Name.Replace("__", ":", StringComparison.Ordinal), value => (string?)value.Value.GetString());
+        settings["Freepik:ApiKey"] = "a-freepik-key";
+
+        Validate(settings);
+    }
+
+    [Fact]
+    public void The_app_refuses_a_request_queue_name_that_storage_would_refuse()
+    {
+        var exception = Assert.Throws<OptionsValidationException>(() => Validate(new Dictionary<string, string?>
+        {
+            ["Storage:ConnectionString"] = "UseDevelopmentStorage=true",
+            ["Freepik:ApiKey"] = "a-freepik-key",
+            ["Pipelines:RequestQueue"] = "Video_Requests",
+        }));
+
+        Assert.Contains("Pipelines:RequestQueue", exception.Message, StringComparison.Ordinal);
+    }
+
     /// <summary>What the host does at start-up: every options validation registered with ValidateOnStart.</summary>
     private static void Validate(Dictionary<string, string?> settings)
     {

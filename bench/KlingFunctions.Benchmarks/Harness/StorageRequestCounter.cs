@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Tracing;
 using System.Text.RegularExpressions;
+using KlingFunctions.Pipelines;
 
 namespace KlingFunctions.Benchmarks.Harness;
 
@@ -35,6 +36,12 @@ internal sealed partial class StorageRequestCounter : EventListener
         var method = payload[1]?.ToString() ?? "?";
         var uri = payload[2]?.ToString() ?? "";
         var parts = uri.Split('?', 2);
+
+        // The DevHost's reader of the pipeline request queue polls it whatever the jobs do: per app, not per job.
+        if (parts[0].Contains($"/{PipelineOptions.DefaultRequestQueue}", StringComparison.Ordinal))
+        {
+            return;
+        }
         var comp = parts is [_, var query]
             ? query.Split('&').FirstOrDefault(p => p.StartsWith("comp=", StringComparison.Ordinal))
             : null;

@@ -12,10 +12,19 @@ public static class JobIds
     public const string IdempotencyKeyHeader = "Idempotency-Key";
     public const int MaxIdempotencyKeyLength = 256;
 
+    /// <summary>The error for a key over <see cref="MaxIdempotencyKeyLength"/>.</summary>
+    public static readonly string KeyTooLong = $"must be at most {MaxIdempotencyKeyLength} characters.";
+
     public static string New() => Guid.NewGuid().ToString("N");
 
     public static string FromIdempotencyKey(string key)
         => "k" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)))[..31];
+
+    /// <summary>
+    /// The id of a job's outcome, <c>kling_{jobId}_{status}</c>: the same for every delivery of one outcome (a callback's
+    /// <c>webhook-id</c>, a completion event's <c>id</c>), so receivers can deduplicate on it.
+    /// </summary>
+    public static string OutcomeId(string jobId, Workflow.JobStatus status) => $"kling_{jobId}_{status.ToString().ToLowerInvariant()}";
 
     /// <summary>Job ids are ours (32 lowercase letters or digits); anything else cannot name a job.</summary>
     public static bool IsWellFormed(string id)

@@ -1,3 +1,4 @@
+using KlingFunctions.Events;
 using KlingFunctions.Storage;
 using KlingFunctions.Workflow;
 using Microsoft.AspNetCore.Http;
@@ -8,8 +9,10 @@ namespace KlingFunctions.Http;
 /// The HTTP contract of DESIGN.md, written once on ASP.NET Core types. The Functions app and the DevHost
 /// route requests here with a <see cref="DurableVideoJobClient"/> over their Durable client.
 /// </summary>
-public sealed class VideoApi(VideoJobStarter starter, JobViewFactory views, FreepikWebhookReceiver webhooks, FreepikSlots slots)
+public sealed class VideoApi(VideoJobStarter starter, JobViewFactory views, FreepikWebhookReceiver webhooks, FreepikSlots slots, JobEvents events, TimeProvider time)
 {
+    private const string CanceledReason = "Canceled by the caller.";
+
     /// <summary><c>POST /api/videos</c>: 202 with the job view; 400, 413 or 415 problems.</summary>
     public Task<IResult> StartAsync(HttpRequest request, DurableVideoJobClient jobs, CancellationToken cancellationToken)
         => starter.StartAsync(request, jobs, cancellationToken);
@@ -35,7 +38,7 @@ public sealed class VideoApi(VideoJobStarter starter, JobViewFactory views, Free
         }
 
         // Freepik has no cancel call: a task already submitted still finishes (and is paid); we stop waiting for it.
-        await jobs.TerminateAsync(id, "Canceled by the caller.", cancellationToken);
+        await jobs.TerminateAsync(id, CanceledReason, cancellationToken);
 
         // A terminated orchestration runs no more code, so its Freepik slot (or place in line) is given back here and
         // the next in line woken. Should it take a slot again before the terminate lands, that slot lapses at its deadline.
@@ -44,9 +47,14 @@ public sealed class VideoApi(VideoJobStarter starter, JobViewFactory views, Free
         // Durable terminates asynchronously, so the job may still read Running; but if it finished between the
         // read and the terminate, it was not canceled.
         view = await views.CreateAsync(await jobs.GetAsync(id, cancellationToken) ?? snapshot, cancellationToken);
-        return view.Status is JobStatus.Canceled or JobStatus.Pending or JobStatus.Running
-            ? new JobAccepted(view)
-            : Problems.AlreadyFinished(id, view.Status.ToString());
+        if (view.Status is not (JobStatus.Canceled or JobStatus.Pending or JobStatus.Running))
+        {
+            return Problems.AlreadyFinished(id, view.Status.ToString());
+        }
+
+        // A terminated orchestration never runs its finish, so the Canceled event is sent from here.
+        await events.PublishCanceledAsync(view, time.GetUtcNow(), CanceledReason, cancellationToken);
+        return new JobAccepted(view);
     }
 
     /// <summary><c>POST /api/webhooks/freepik/{id}?token=…</c>: 202; 401; 404; 400.</summary>

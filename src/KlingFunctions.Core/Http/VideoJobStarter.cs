@@ -1,3 +1,4 @@
+using KlingFunctions.Events;
 using KlingFunctions.Requests;
 using KlingFunctions.Staging;
 using KlingFunctions.Storage;
@@ -21,6 +22,7 @@ public sealed class VideoJobStarter(
     IOptions<WebhookOptions> webhooks,
     IOptions<ApiOptions> api,
     SourceAddressPolicy addresses,
+    JobEvents events,
     TimeProvider time,
     ILogger<VideoJobStarter> logger)
 {
@@ -29,15 +31,23 @@ public sealed class VideoJobStarter(
         var key = request.Headers[JobIds.IdempotencyKeyHeader].ToString();
         if (key.Length > JobIds.MaxIdempotencyKeyLength)
         {
-            return Problems.Validation(JobIds.IdempotencyKeyHeader, $"must be at most {JobIds.MaxIdempotencyKeyLength} characters.");
+            return Problems.Validation(JobIds.IdempotencyKeyHeader, JobIds.KeyTooLong);
         }
 
         var read = await reader.ReadAsync(request, cancellationToken);
-        if (read.Request is not { } incoming)
-        {
-            return read.Problem!;
-        }
+        return read.Request is { } incoming
+            ? await StartAsync(incoming, key, jobs, cancellationToken)
+            : read.Problem!;
+    }
 
+    /// <summary>
+    /// Starts the job for a request already read, from any source (HTTP, a queue message): the same validation, the
+    /// same address guard on the callback, the same claim check and the same <paramref name="idempotencyKey"/>
+    /// dedupe ("" for none). A <see cref="JobAccepted"/> when the job runs, else the problem that stopped it before
+    /// anything was stored or paid for. Storage or engine failures throw: nothing is lost, the caller may retry.
+    /// </summary>
+    public async Task<IResult> StartAsync(IncomingVideoRequest incoming, string idempotencyKey, DurableVideoJobClient jobs, CancellationToken cancellationToken)
+    {
         var errors = VideoRequestValidator.Validate(incoming.Request, incoming.Files.Keys.ToHashSet(StringComparer.Ordinal));
         if (!errors.IsValid)
         {
@@ -50,16 +60,16 @@ public sealed class VideoJobStarter(
             return Problems.Validation("callback_url", "callback_url points to a loopback, private or link-local address, which this service does not call.");
         }
 
-        var jobId = key.Length > 0 ? JobIds.FromIdempotencyKey(key) : JobIds.New();
-        var fingerprint = key.Length > 0 ? await RequestFingerprint.OfAsync(incoming, cancellationToken) : null;
-        if (key.Length > 0 && await jobs.GetAsync(jobId, cancellationToken) is { } existing)
+        var jobId = idempotencyKey.Length > 0 ? JobIds.FromIdempotencyKey(idempotencyKey) : JobIds.New();
+        var fingerprint = idempotencyKey.Length > 0 ? await RequestFingerprint.OfAsync(incoming, cancellationToken) : null;
+        if (idempotencyKey.Length > 0 && await jobs.GetAsync(jobId, cancellationToken) is { } existing)
         {
             return await SameJobAsync(existing, fingerprint, jobs, cancellationToken);
         }
 
         // With a key, concurrent requests share the job id: each stores under a name of its own, so the loser of
         // the race below cannot overwrite the images of the job that won.
-        var stored = await StoreInputsAsync(jobId, key.Length > 0 ? $"{jobId}-{JobIds.New()[..8]}" : jobId, incoming, cancellationToken);
+        var stored = await StoreInputsAsync(jobId, idempotencyKey.Length > 0 ? $"{jobId}-{JobIds.New()[..8]}" : jobId, incoming, cancellationToken);
         if (stored.Errors.Count > 0)
         {
             return Problems.Validation(stored.Errors.GroupBy(e => e.Field).ToDictionary(g => g.Key, g => g.Select(e => e.Message).ToArray()));
@@ -73,7 +83,7 @@ public sealed class VideoJobStarter(
             Inputs = stored.Inputs,
             CallbackUrl = incoming.Request.CallbackUrl,
             RequestFingerprint = fingerprint,
-            Settings = workflow.Value.ToSettings(webhooksEnabled: !string.IsNullOrWhiteSpace(webhooks.Value.PublicBaseUrl)),
+            Settings = workflow.Value.ToSettings(webhooksEnabled: !string.IsNullOrWhiteSpace(webhooks.Value.PublicBaseUrl)) with { PublishEvents = events.Enabled },
         };
 
         var started = await jobs.StartAsync(jobId, input, cancellationToken);

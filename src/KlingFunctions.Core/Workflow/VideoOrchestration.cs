@@ -532,7 +532,26 @@ public sealed class VideoOrchestration : TaskOrchestrator<VideoJobInput, VideoJo
                 }
             }
 
+            await PublishEventAsync(result);
             return result;
+        }
+
+        /// <summary>The completion event, with Durable's retries; like the callback, a failure leaves the outcome as it is.</summary>
+        private async Task PublishEventAsync(VideoJobResult result)
+        {
+            if (!input.Settings.PublishEvents)
+            {
+                return;
+            }
+
+            try
+            {
+                await context.CallActivityAsync<bool>(WorkflowActivities.PublishJobEvent, new JobEventRequest(input.JobId, result, progress, input.CreatedAt), idempotentRetry);
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                logger.LogWarning(exception, "Job {JobId}: the completion event could not be published", input.JobId);
+            }
         }
 
         private void Report(VideoJobProgress next)

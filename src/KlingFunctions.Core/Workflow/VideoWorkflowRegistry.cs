@@ -14,5 +14,6 @@ public static class VideoWorkflowRegistry
         .AddActivity<SubmitVideoTaskActivity>(WorkflowActivities.SubmitVideoTask)
         .AddActivity<GetVideoTaskStatusActivity>(WorkflowActivities.GetVideoTaskStatus)
         .AddActivity<ArchiveVideoActivity>(WorkflowActivities.ArchiveVideo)
-        .AddActivity<NotifyCallbackActivity>(WorkflowActivities.NotifyCallback);
+        .AddActivity<NotifyCallbackActivity>(WorkflowActivities.NotifyCallback)
+        .AddActivity<PublishJobEventActivity>(WorkflowActivities.PublishJobEvent);
 }

@@ -13,6 +13,7 @@ public static class WorkflowActivities
     public const string GetVideoTaskStatus = nameof(GetVideoTaskStatus);
     public const string ArchiveVideo = nameof(ArchiveVideo);
     public const string NotifyCallback = nameof(NotifyCallback);
+    public const string PublishJobEvent = nameof(PublishJobEvent);
 }
 
 /// <param name="Arrived">The job's place in line: its creation time, kept across its retries.</param>
@@ -32,6 +33,8 @@ public sealed record StatusRequest(string TaskId, DateTimeOffset SubmittedAt);
 public sealed record ArchiveRequest(string JobId, string VideoUrl);
 
 public sealed record CallbackRequest(string CallbackUrl, string JobId, VideoJobResult Result, VideoJobProgress Progress, DateTimeOffset CreatedAt);
+
+public sealed record JobEventRequest(string JobId, VideoJobResult Result, VideoJobProgress Progress, DateTimeOffset CreatedAt);
 
 /// <summary>Freepik's message with its invalid parameters, for a job error a person can act on.</summary>
 internal static class FreepikResultExtensions

@@ -41,6 +41,13 @@ public sealed class WorkflowOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
     public TimeSpan SlotRecheckInterval { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How long a finished job (its Durable history and its input blobs) is kept, counted from its start; then it is
+    /// purged and reads 404. Archived videos follow the storage lifecycle rules instead.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "3650.00:00:00")]
+    public TimeSpan Retention { get; set; } = TimeSpan.FromDays(30);
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (FirstPoll <= TimeSpan.Zero)

@@ -15,6 +15,9 @@ public sealed record WorkflowSettings
     public required bool WebhooksEnabled { get; init; }
 
     /// <summary>How many times a create that certainly did not reach Freepik (429, 503, refused) is tried.</summary>
+    /// <summary>Whether the job publishes its completion event (<c>Events:TopicEndpoint</c> was set when it started).</summary>
+    public bool PublishEvents { get; init; }
+
     public int MaxSubmitAttempts { get; init; } = 5;
 
     /// <summary>

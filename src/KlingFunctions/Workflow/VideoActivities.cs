@@ -14,7 +14,8 @@ public sealed class VideoActivities(
     SubmitVideoTaskActivity submit,
     GetVideoTaskStatusActivity status,
     ArchiveVideoActivity archive,
-    NotifyCallbackActivity callback)
+    NotifyCallbackActivity callback,
+    PublishJobEventActivity publishEvent)
 {
     [Function(WorkflowActivities.StageSourceImage)]
     public Task<StagingResult> StageSourceImage([ActivityTrigger] StagingRequest request, CancellationToken cancellationToken)
@@ -43,4 +44,8 @@ public sealed class VideoActivities(
     [Function(WorkflowActivities.NotifyCallback)]
     public Task<bool> NotifyCallback([ActivityTrigger] CallbackRequest request, CancellationToken cancellationToken)
         => callback.RunAsync(request, cancellationToken);
+
+    [Function(WorkflowActivities.PublishJobEvent)]
+    public Task<bool> PublishJobEvent([ActivityTrigger] JobEventRequest request, CancellationToken cancellationToken)
+        => publishEvent.RunAsync(request, cancellationToken);
 }

@@ -302,6 +302,36 @@ public sealed class VideoOrchestrationTests(WorkflowEngine engine)
 
         var callback = Assert.Single(script.InputsOf<CallbackRequest>(WorkflowActivities.NotifyCallback));
         Assert.Equal(("https://caller.example/done", JobStatus.Completed, JobStage.Done), (callback.CallbackUrl, callback.Result.Status, callback.Progress.Stage));
+
+        // Started without an event topic: no event step at all.
+        Assert.Equal(0, script.CallsTo(WorkflowActivities.PublishJobEvent));
+    }
+
+    [Fact]
+    public async Task Publishes_the_completion_event_once_after_the_callback_when_events_are_on()
+    {
+        var script = new JobScript();
+        var id = await engine.StartAsync(script, WebhooksOnly with { PublishEvents = true }, callbackUrl: "https://caller.example/done");
+        await engine.RaiseAsync(id, Update("COMPLETED", "d1", VideoUrl));
+
+        await engine.FinishedAsync(id);
+
+        var published = Assert.Single(script.InputsOf<JobEventRequest>(WorkflowActivities.PublishJobEvent));
+        Assert.Equal((id, JobStatus.Completed, JobStage.Done), (published.JobId, published.Result.Status, published.Progress.Stage));
+        Assert.True(script.TimesOf(WorkflowActivities.PublishJobEvent)[0] >= script.TimesOf(WorkflowActivities.NotifyCallback)[0]);
+    }
+
+    [Fact]
+    public async Task A_completion_event_the_topic_keeps_refusing_is_retried_by_Durable_and_the_outcome_stands()
+    {
+        var script = new JobScript { PublishEvent = _ => throw new InvalidOperationException("topic down") };
+        var id = await engine.StartAsync(script, WebhooksOnly with { PublishEvents = true, ActivityRetryAttempts = 3, ActivityRetryInterval = TimeSpan.FromMilliseconds(10) });
+        await engine.RaiseAsync(id, Update("FAILED", "d1"));
+
+        var (result, _) = await engine.FinishedAsync(id);
+
+        Assert.Equal((JobStatus.Failed, JobErrorCodes.FreepikFailed), (result.Status, result.Error?.Code));
+        Assert.Equal(3, script.CallsTo(WorkflowActivities.PublishJobEvent));
     }
 
     [Fact]

@@ -33,7 +33,8 @@ public sealed class WorkflowEngine : IAsyncLifetime
                 .AddActivityFunc<SubmitRequest, FreepikResult>(WorkflowActivities.SubmitVideoTask, (context, input) => Script(context).Run(WorkflowActivities.SubmitVideoTask, input, Script(context).Submit))
                 .AddActivityFunc<StatusRequest, FreepikResult>(WorkflowActivities.GetVideoTaskStatus, (context, input) => Script(context).Run(WorkflowActivities.GetVideoTaskStatus, input, Script(context).Status))
                 .AddActivityFunc<ArchiveRequest, ArchiveResult>(WorkflowActivities.ArchiveVideo, (context, input) => Script(context).Run(WorkflowActivities.ArchiveVideo, input, Script(context).Archive))
-                .AddActivityFunc<CallbackRequest, bool>(WorkflowActivities.NotifyCallback, (context, input) => Script(context).Run(WorkflowActivities.NotifyCallback, input, Script(context).Callback)),
+                .AddActivityFunc<CallbackRequest, bool>(WorkflowActivities.NotifyCallback, (context, input) => Script(context).Run(WorkflowActivities.NotifyCallback, input, Script(context).Callback))
+                .AddActivityFunc<JobEventRequest, bool>(WorkflowActivities.PublishJobEvent, (context, input) => Script(context).Run(WorkflowActivities.PublishJobEvent, input, Script(context).PublishEvent)),
             new DurableTaskTestHostOptions { Port = AzuriteProcess.FreePort() });
 
     /// <summary>Starts a job whose activities answer as <paramref name="script"/> says.</summary>
@@ -119,6 +120,8 @@ public sealed class JobScript
     public Func<ArchiveRequest, ArchiveResult> Archive { get; init; } = request => new ArchiveResult($"{request.JobId}.mp4", 1234, null);
 
     public Func<CallbackRequest, bool> Callback { get; init; } = _ => true;
+
+    public Func<JobEventRequest, bool> PublishEvent { get; init; } = _ => true;
 
     /// <summary>Fast timing for tests: polls within milliseconds, retries within milliseconds.</summary>
     public static WorkflowSettings Settings(bool webhooks) => new()

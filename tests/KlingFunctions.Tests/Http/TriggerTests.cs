@@ -49,6 +49,13 @@ public sealed class TriggerTests : IDisposable
 
     private VideoApi Api => services.GetRequiredService<VideoApi>();
 
+    [Theory]
+    [InlineData(typeof(KlingFunctions.Pipelines.StartQueuedVideo))]
+    [InlineData(typeof(PurgeFinishedJobs))]
+    [InlineData(typeof(VideoActivities))]
+    public void The_functions_beyond_HTTP_are_activated_from_the_app_registrations(Type function)
+        => Assert.NotNull(ActivatorUtilities.CreateInstance(services, function));
+
     [Fact]
     public async Task GetVideo_answers_404_for_an_unknown_job()
     {

@@ -25,7 +25,7 @@ public sealed class NotifyCallbackActivity(
     private readonly CallbackSignature? signature = string.IsNullOrEmpty(options.Value.SigningSecret) ? null : new CallbackSignature(options.Value.SigningSecret);
 
     /// <summary>The <c>webhook-id</c> of a job's callback: the same for every retry of one outcome, so receivers can deduplicate.</summary>
-    public static string CallbackId(string jobId, JobStatus status) => $"kling_{jobId}_{status.ToString().ToLowerInvariant()}";
+    public static string CallbackId(string jobId, JobStatus status) => JobIds.OutcomeId(jobId, status);
 
     public override async Task<bool> RunAsync(CallbackRequest input, CancellationToken cancellationToken)
     {

@@ -1,0 +1,143 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Azure.Storage.Queues;
+using KlingFunctions.Http;
+using KlingFunctions.Requests;
+using KlingFunctions.Workflow;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace KlingFunctions.Pipelines;
+
+/// <summary>What came of one queue message: the job it started (or found), or the problem that put it in the poison queue.</summary>
+public sealed record QueuedRequestOutcome(JobView? Job, ProblemDetails? Problem)
+{
+    public bool Started => Job is not null;
+}
+
+/// <summary>
+/// Start requests from the queue <c>Pipelines:RequestQueue</c>: the JSON body of <c>POST /api/videos</c> plus an
+/// optional <c>idempotency_key</c>, started by the same <see cref="VideoJobStarter"/> (same validation, limits and
+/// dedupe). The Functions app's queue trigger and the DevHost's queue reader both hand their messages here.
+/// A message that can never start a job goes to <c>{queue}-poison</c> at once, with its problem beside it; a failure
+/// to start (storage or the engine unreachable) throws, so that the message is delivered again.
+/// </summary>
+public sealed class QueuedVideoRequests(
+    VideoJobStarter starter,
+    [FromKeyedServices(QueuedVideoRequests.ServiceKey)] QueueServiceClient queues,
+    IOptions<PipelineOptions> options,
+    ILogger<QueuedVideoRequests> logger)
+{
+    /// <summary>The key of the <see cref="QueueServiceClient"/> for the pipeline queues in DI.</summary>
+    public const string ServiceKey = "pipelines";
+
+    public const string IdempotencyKeyField = "idempotency_key";
+
+    /// <summary>A queue message holds at most 64 KiB; the poison message keeps the original in full whenever it fits.</summary>
+    private const int MaxMessageChars = 64 * 1024;
+
+    private readonly QueueClient poison = queues.GetQueueClient(options.Value.PoisonQueue);
+    private volatile bool poisonEnsured;
+
+    /// <summary>
+    /// Starts the job <paramref name="messageText"/> asks for. Without an <c>idempotency_key</c> the message's own id
+    /// is the key, so a message delivered twice still makes one job.
+    /// </summary>
+    public async Task<QueuedRequestOutcome> HandleAsync(string messageText, string messageId, DurableVideoJobClient jobs, CancellationToken cancellationToken)
+    {
+        var result = await StartAsync(messageText, messageId, jobs, cancellationToken);
+        if (result is JobAccepted accepted)
+        {
+            logger.LogInformation("Queue message {MessageId} runs as job {JobId}", messageId, accepted.View.Id);
+            return new QueuedRequestOutcome(accepted.View, null);
+        }
+
+        var problem = result is IValueHttpResult { Value: ProblemDetails details }
+            ? details
+            : throw new InvalidOperationException($"The start of queue message {messageId} answered {result.GetType().Name}, which is neither a job nor a problem.");
+        logger.LogWarning("Queue message {MessageId} is invalid ({Title}); moved to {PoisonQueue}, no job started", messageId, problem.Title, poison.Name);
+        await PoisonAsync(messageText, messageId, problem, cancellationToken);
+        return new QueuedRequestOutcome(null, problem);
+    }
+
+    /// <summary>A message whose start failed on every delivery: to the poison queue, with a problem that says so.</summary>
+    public async Task GiveUpAsync(string messageText, string messageId, long dequeueCount, CancellationToken cancellationToken)
+    {
+        logger.LogError("Queue message {MessageId} could not be started in {DequeueCount} deliveries; moved to {PoisonQueue}", messageId, dequeueCount, poison.Name);
+        await PoisonAsync(messageText, messageId, new ProblemDetails
+        {
+            Status = StatusCodes.Status503ServiceUnavailable,
+            Title = "The job could not be started.",
+            Detail = $"Starting the job failed on each of {dequeueCount} deliveries (storage or the Durable engine unavailable; the logs have the details). The message itself may be valid: put it back on the queue to try again.",
+        }, cancellationToken);
+    }
+
+    private async Task<IResult> StartAsync(string messageText, string messageId, DurableVideoJobClient jobs, CancellationToken cancellationToken)
+    {
+        var body = Encoding.UTF8.GetBytes(messageText);
+        var read = VideoRequestReader.Read(body);
+        if (!read.IsValid)
+        {
+            return Problems.Validation(read.Errors);
+        }
+
+        // The reader has checked that the body is one JSON object; idempotency_key is ours, not the request's.
+        var key = $"queue-message:{messageId}";
+        string? keyError = null;
+        if (JsonNode.Parse(body)![IdempotencyKeyField] is { } given)
+        {
+            key = given.GetValueKind() == JsonValueKind.String ? given.GetValue<string>() : "";
+            keyError = key.Length == 0 ? "must be a non-empty string."
+                : key.Length > JobIds.MaxIdempotencyKeyLength ? JobIds.KeyTooLong
+                : null;
+        }
+
+        if (keyError is not null)
+        {
+            // Every problem at once, as the HTTP edge reports them.
+            var errors = VideoRequestValidator.Validate(read.Request).Errors.ToDictionary(e => e.Key, e => e.Value, StringComparer.Ordinal);
+            errors[IdempotencyKeyField] = [keyError];
+            return Problems.Validation(errors);
+        }
+
+        return await starter.StartAsync(new IncomingVideoRequest(read.Request, new Dictionary<string, IFormFile>()), key, jobs, cancellationToken);
+    }
+
+    private async Task PoisonAsync(string messageText, string messageId, ProblemDetails problem, CancellationToken cancellationToken)
+    {
+        if (!poisonEnsured)
+        {
+            await poison.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+            poisonEnsured = true;
+        }
+
+        await poison.SendMessageAsync(PoisonMessage(messageText, messageId, problem), cancellationToken);
+    }
+
+    /// <summary>
+    /// <c>{"problem": {RFC 9457 problem details}, "messageId": "…", "message": "the original, as it was received"}</c>;
+    /// an original too large to fit beside its problem is cut, and <c>"truncated": true</c> says so.
+    /// </summary>
+    internal static string PoisonMessage(string messageText, string messageId, ProblemDetails problem)
+    {
+        string Serialize(string message, bool truncated) => JsonSerializer.Serialize(
+            new PoisonedRequest(problem, messageId, message, truncated ? true : null), ApiJson.Options);
+
+        var whole = Serialize(messageText, truncated: false);
+
+        // Base64 (the queues' encoding) makes 4 characters of every 3 bytes.
+        var room = MaxMessageChars / 4 * 3 - Encoding.UTF8.GetByteCount(whole);
+        return room >= 0 ? whole : Serialize(messageText[..Math.Max(0, messageText.Length + room - 64)], truncated: true);
+    }
+
+    /// <param name="Problem">Typed as object so that a validation problem keeps its <c>errors</c>.</param>
+    private sealed record PoisonedRequest(
+        object Problem,
+        string MessageId,
+        string Message,
+        [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] bool? Truncated);
+}

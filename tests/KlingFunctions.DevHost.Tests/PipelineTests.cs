@@ -1,0 +1,267 @@
+using System.Net;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
+using KlingFunctions.FreepikSimulator;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using KlingFunctions.Http;
+using KlingFunctions.Pipelines;
+using KlingFunctions.Testing;
+using KlingFunctions.Workflow;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+
+namespace KlingFunctions.DevHost.Tests;
+
+/// <summary>
+/// Event-driven pipelines through the DevHost on Azurite and the Azure Storage backend: jobs from the request queue,
+/// completion events to a topic on a real loopback listener, and retention.
+/// </summary>
+[Collection(UsesAzurite.Name)]
+public sealed class PipelineTests(AzuriteFixture azurite)
+{
+    [Fact]
+    public async Task A_message_on_the_request_queue_starts_a_job_and_its_Completed_event_reaches_the_topic()
+    {
+        await using var topic = await EventTopic.StartAsync();
+        await using var host = await TestDevHost.StartAsync(azurite, topic.Settings);
+
+        await SendAsync(host, Message("from the queue", ("idempotency_key", "pipeline-1")));
+        var id = JobIds.FromIdempotencyKey("pipeline-1");
+        var received = await topic.EventForAsync(id);
+        var view = await host.GetAsync(id);
+
+        Assert.Equal("Completed", view.GetProperty("status").GetString());
+        Assert.Equal("1.0", received.CloudEvent.GetProperty("specversion").GetString());
+        Assert.Equal("KlingFunctions.VideoJob.Completed", received.Type);
+        Assert.Equal($"kling_{id}_completed", received.Id);
+        Assert.Equal("urn:klingfunctions", received.CloudEvent.GetProperty("source").GetString());
+        Assert.Equal("application/json", received.CloudEvent.GetProperty("datacontenttype").GetString());
+        Assert.StartsWith("application/cloudevents-batch+json", received.ContentType, StringComparison.Ordinal);
+        Assert.Equal(id, received.Data.GetProperty("id").GetString());
+        Assert.Equal("Completed", received.Data.GetProperty("status").GetString());
+        Assert.Equal($"{id}.mp4", received.Data.GetProperty("video").GetProperty("blob").GetString());
+
+        // The API's view links our copy with a SAS token; the event, which travels further, does not.
+        Assert.Equal(JsonValueKind.String, view.GetProperty("video").GetProperty("url").ValueKind);
+        Assert.Equal(JsonValueKind.Null, received.Data.GetProperty("video").GetProperty("url").ValueKind);
+        Assert.DoesNotContain("sig=", received.CloudEvent.GetRawText(), StringComparison.Ordinal);
+        Assert.Single(topic.Events);
+        Assert.Equal(0, (await Queue(host).GetPropertiesAsync()).Value.ApproximateMessagesCount);
+    }
+
+    [Fact]
+    public async Task A_message_delivered_twice_makes_one_job_and_one_Freepik_task()
+    {
+        await using var host = await TestDevHost.StartAsync(azurite);
+        var requests = host.Host.App.Services.GetRequiredService<QueuedVideoRequests>();
+        var jobs = new DurableVideoJobClient(host.Host.Durable);
+        var text = Message("redelivered");
+
+        // The same message (same id) delivered twice, as a queue may do: its id is the key.
+        var first = await requests.HandleAsync(text, "message-1", jobs, CancellationToken.None);
+        var second = await requests.HandleAsync(text, "message-1", jobs, CancellationToken.None);
+
+        // Two messages with one idempotency_key, as a producer retrying its send makes.
+        var keyed = Message("sent twice", ("idempotency_key", "sent-twice"));
+        await SendAsync(host, keyed);
+        await SendAsync(host, keyed);
+        var keyedId = JobIds.FromIdempotencyKey("sent-twice");
+        await TestDevHost.EventuallyAsync(async () => (await Queue(host).GetPropertiesAsync()).Value.ApproximateMessagesCount == 0);
+        await host.WaitUntilFinishedAsync(keyedId);
+        await host.WaitUntilFinishedAsync(first.Job!.Id);
+
+        Assert.Equal(first.Job.Id, second.Job!.Id);
+        Assert.Equal(2, host.Simulator.Calls.TasksCreated);
+        Assert.Equal(2, host.Simulator.Calls.CreateAttempts);
+    }
+
+    [Fact]
+    public async Task An_invalid_message_goes_to_the_poison_queue_with_its_problem_beside_it_and_nothing_is_paid()
+    {
+        await using var host = await TestDevHost.StartAsync(azurite);
+        const string wrongFields = """{"image":"http://example.com/cat.png","duration":"7","idempotency_key":12}""";
+        const string notJson = "start a video please";
+
+        await SendAsync(host, wrongFields);
+        await SendAsync(host, notJson);
+        var poisoned = await ReceivePoisonAsync(host, 2);
+
+        var fields = poisoned.Single(p => p.GetProperty("message").GetString() == wrongFields);
+        Assert.Equal(400, fields.GetProperty("problem").GetProperty("status").GetInt32());
+        Assert.Equal(["duration", "idempotency_key", "image"], fields.GetProperty("problem").GetProperty("errors").EnumerateObject().Select(e => e.Name).Order());
+        var text = poisoned.Single(p => p.GetProperty("message").GetString() == notJson);
+        Assert.True(text.GetProperty("problem").GetProperty("errors").TryGetProperty("", out _));
+        Assert.False(string.IsNullOrEmpty(text.GetProperty("messageId").GetString()));
+        Assert.Equal(0, host.Simulator.Calls.CreateAttempts);
+        Assert.Empty(await ListAsync(host.Host.Durable.GetAllInstancesAsync()));
+        Assert.Equal(0, (await Queue(host).GetPropertiesAsync()).Value.ApproximateMessagesCount);
+    }
+
+    [Fact]
+    public async Task A_message_whose_start_keeps_failing_is_delivered_again_and_after_its_last_delivery_kept_in_the_poison_queue()
+    {
+        // Blob storage refuses every request while the queue and the task hub are up. (A 403, which the storage client
+        // does not retry itself, keeps the test short; a refused connection would take its five retries per delivery.)
+        await using var refusing = await LocalWebServer.StartAsync(app => app.MapFallback(() => Results.StatusCode(403)));
+        var blobsDown = Regex.Replace(azurite.ConnectionString, "BlobEndpoint=http://127.0.0.1:[0-9]+", $"BlobEndpoint=http://127.0.0.1:{refusing.BaseAddress.Port}");
+        await using var host = await TestDevHost.StartAsync(azurite, new Dictionary<string, string?>
+        {
+            ["AzureWebJobsStorage"] = azurite.ConnectionString,
+            ["Storage:ConnectionString"] = blobsDown,
+            ["Pipelines:MaxDequeueCount"] = "2",
+        });
+        var text = Message("storage is down");
+
+        await SendAsync(host, text);
+        var poisoned = Assert.Single(await ReceivePoisonAsync(host, 1));
+
+        Assert.Equal(text, poisoned.GetProperty("message").GetString());
+        Assert.Equal(503, poisoned.GetProperty("problem").GetProperty("status").GetInt32());
+        Assert.Contains("2 deliveries", poisoned.GetProperty("problem").GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(0, host.Simulator.Calls.CreateAttempts);
+    }
+
+    [Fact]
+    public async Task An_idempotency_key_in_a_message_that_is_not_a_string_is_refused_to_the_poison_queue()
+    {
+        await using var host = await TestDevHost.StartAsync(azurite);
+
+        await SendAsync(host, Message("numbered", ("idempotency_key", 12)));
+        var poisoned = Assert.Single(await ReceivePoisonAsync(host, 1));
+
+        Assert.True(poisoned.GetProperty("problem").GetProperty("errors").TryGetProperty("idempotency_key", out _));
+        Assert.Equal(0, host.Simulator.Calls.CreateAttempts);
+    }
+
+    [Fact]
+    public async Task Every_terminal_outcome_publishes_its_event_once_Failed_TimedOut_and_Canceled_too()
+    {
+        await using var topic = await EventTopic.StartAsync();
+        await using var host = await TestDevHost.StartAsync(azurite, new Dictionary<string, string?>(topic.Settings)
+        {
+            ["Workflow:FirstPoll"] = "00:00:00.100",
+            ["Workflow:MaxPollInterval"] = "00:00:00.250",
+            ["Workflow:Deadline"] = "00:00:04",
+        });
+        host.Simulator.Script("doomed", new TaskScript { Ending = TaskEnding.Failed });
+        host.Simulator.Script("endless", new TaskScript { CompletedAfter = TimeSpan.FromMinutes(5) });
+        host.Simulator.Script("long", new TaskScript { CompletedAfter = TimeSpan.FromMinutes(5) });
+
+        var failed = await host.StartAsync("doomed video");
+        var timedOut = await host.StartAsync("endless generation");
+        var canceled = await host.StartAsync("long generation");
+        using var cancel = await host.Client.PostAsync($"/api/videos/{canceled}/cancel", null);
+
+        Assert.Equal(HttpStatusCode.Accepted, cancel.StatusCode);
+        var failedEvent = await topic.EventForAsync(failed);
+        Assert.Equal("KlingFunctions.VideoJob.Failed", failedEvent.Type);
+        Assert.Equal("FreepikFailed", failedEvent.Data.GetProperty("error").GetProperty("code").GetString());
+        var canceledEvent = await topic.EventForAsync(canceled);
+        Assert.Equal("KlingFunctions.VideoJob.Canceled", canceledEvent.Type);
+        Assert.Equal($"kling_{canceled}_canceled", canceledEvent.Id);
+        Assert.Equal("Canceled", canceledEvent.Data.GetProperty("status").GetString());
+        Assert.Equal("Canceled", canceledEvent.Data.GetProperty("error").GetProperty("code").GetString());
+        var timedOutEvent = await topic.EventForAsync(timedOut);
+        Assert.Equal("KlingFunctions.VideoJob.TimedOut", timedOutEvent.Type);
+        Assert.Equal("DeadlineExceeded", timedOutEvent.Data.GetProperty("error").GetProperty("code").GetString());
+
+        // The canceled job's orchestration, terminated, published nothing of its own.
+        await host.OrchestrationEndedAsync(canceled);
+        Assert.Equal(3, topic.Events.Count);
+    }
+
+    [Fact]
+    public async Task Retention_purges_finished_jobs_past_it_with_their_input_blobs_and_keeps_running_and_recent_ones()
+    {
+        await using var host = await TestDevHost.StartAsync(azurite);
+        host.Simulator.Script("long", new TaskScript { CompletedAfter = TimeSpan.FromMinutes(5) });
+        var finished = await host.StartAsync("a finished job");
+        await host.OrchestrationEndedAsync(finished);
+        var running = await host.StartAsync("long generation");
+        await TestDevHost.EventuallyAsync(() => host.Simulator.Tasks.Count == 2);
+        var inputs = azurite.CreateServiceClient().GetBlobContainerClient("inputs");
+
+        var today = await Retention(host, DateTimeOffset.UtcNow).PurgeAsync(host.Host.Durable, CancellationToken.None);
+        var kept = await host.GetAsync(finished);
+        var purged = await Retention(host, DateTimeOffset.UtcNow.AddDays(31)).PurgeAsync(host.Host.Durable, CancellationToken.None);
+
+        Assert.Equal(0, today);
+        Assert.Equal("Completed", kept.GetProperty("status").GetString());
+        Assert.Equal(1, purged);
+        using var gone = await host.Client.GetAsync($"/api/videos/{finished}");
+        Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
+        Assert.Empty(await BlobsAsync(inputs, finished));
+        Assert.Equal("Running", (await host.GetAsync(running)).GetProperty("status").GetString());
+        Assert.NotEmpty(await BlobsAsync(inputs, running));
+    }
+
+    [Fact]
+    public async Task The_DevHost_purges_on_its_own_schedule()
+    {
+        await using var host = await TestDevHost.StartAsync(azurite, new Dictionary<string, string?>
+        {
+            ["Workflow:Retention"] = "00:00:01",
+            ["DevHost:PurgeInterval"] = "00:00:00.250",
+        });
+
+        var id = await host.StartAsync("a short-lived job");
+        await TestDevHost.EventuallyAsync(async () => (await host.Client.GetAsync($"/api/videos/{id}")).StatusCode == HttpStatusCode.NotFound);
+
+        Assert.Equal(1, host.Simulator.Calls.TasksCreated);
+        Assert.Empty(await BlobsAsync(azurite.CreateServiceClient().GetBlobContainerClient("inputs"), id));
+    }
+
+    private static JobRetention Retention(TestDevHost host, DateTimeOffset now) => new(
+        host.Host.App.Services.GetRequiredService<Storage.BlobContainers>(),
+        Options.Create(new WorkflowOptions()),
+        new FakeTimeProvider(now),
+        NullLogger<JobRetention>.Instance);
+
+    private static async Task<List<string>> BlobsAsync(BlobContainerClient container, string jobId)
+        => [.. (await ListAsync(container.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, jobId, CancellationToken.None))).Select(blob => blob.Name)];
+
+    private static async Task<List<T>> ListAsync<T>(IAsyncEnumerable<T> items)
+    {
+        var list = new List<T>();
+        await foreach (var item in items)
+        {
+            list.Add(item);
+        }
+
+        return list;
+    }
+
+    private static string Message(string prompt, params (string Name, object Value)[] extra)
+    {
+        var body = TestDevHost.Request(prompt);
+        foreach (var (name, value) in extra)
+        {
+            body[name] = value;
+        }
+
+        return JsonSerializer.Serialize(body);
+    }
+
+    private static QueueClient Queue(TestDevHost host, string suffix = "")
+        => new(host.Host.App.Configuration["Storage:ConnectionString"], host.Host.App.Configuration["Pipelines:RequestQueue"] + suffix, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
+
+    private static async Task SendAsync(TestDevHost host, string text)
+    {
+        var queue = Queue(host);
+        await queue.CreateIfNotExistsAsync();
+        await queue.SendMessageAsync(text);
+    }
+
+    private static async Task<List<JsonElement>> ReceivePoisonAsync(TestDevHost host, int count)
+    {
+        var poison = Queue(host, "-poison");
+        await TestDevHost.EventuallyAsync(async () => await poison.ExistsAsync() && (await poison.GetPropertiesAsync()).Value.ApproximateMessagesCount >= count);
+        var messages = (await poison.PeekMessagesAsync(32)).Value;
+        return [.. messages.Select(message => JsonSerializer.Deserialize<JsonElement>(message.MessageText))];
+    }
+}
