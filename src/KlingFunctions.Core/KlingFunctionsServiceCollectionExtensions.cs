@@ -1,4 +1,6 @@
 using KlingFunctions.Freepik;
+using KlingFunctions.Health;
+using KlingFunctions.Http.OpenApi;
 using KlingFunctions.Http;
 using KlingFunctions.Staging;
 using KlingFunctions.Storage;
@@ -42,6 +44,8 @@ public static class KlingFunctionsServiceCollectionExtensions
         services.AddSingleton<LateDeliveryKeeper>();
         services.AddSingleton<FreepikWebhookReceiver>();
         services.AddSingleton<VideoApi>();
+        services.AddSingleton<HealthCheck>();
+        services.AddSingleton<ApiDocument>();
         return services;
     }
 

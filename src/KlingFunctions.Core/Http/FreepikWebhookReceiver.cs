@@ -117,7 +117,7 @@ public sealed class FreepikWebhookReceiver(
     }
 
     /// <summary>Freepik's webhook body: the status response without its <c>data</c> wrapper.</summary>
-    private sealed record WebhookDelivery(
+    internal sealed record WebhookDelivery(
         [property: JsonPropertyName("task_id")] string? TaskId,
         [property: JsonPropertyName("status")] string? Status,
         [property: JsonPropertyName("generated")] IReadOnlyList<string>? Generated);
