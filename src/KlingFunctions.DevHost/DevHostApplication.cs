@@ -77,6 +77,7 @@ public sealed class DevHostApplication : IAsyncDisposable
         }
 
         builder.Services.AddKlingFunctions(configuration);
+        builder.AddDevHostTelemetry();
         builder.Services.AddDurableEngine(settings, configuration);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = configuration.GetValue("Api:MaxRequestBytes", new ApiOptions().MaxRequestBytes));
 

@@ -1,3 +1,4 @@
+using KlingFunctions.Telemetry;
 using KlingFunctions.Workflow;
 using Microsoft.AspNetCore.Http;
 
@@ -35,6 +36,7 @@ public sealed class VideoApi(VideoJobStarter starter, JobViewFactory views, Free
 
         // Freepik has no cancel call: a task already submitted still finishes (and is paid); we stop waiting for it.
         await jobs.TerminateAsync(id, "Canceled by the caller.", cancellationToken);
+        KlingTelemetry.JobFinished(JobStatus.Canceled, JobErrorCodes.Canceled, duration: null);
 
         // Durable terminates asynchronously, so the job may still read Running; but if it finished between the
         // read and the terminate, it was not canceled.
@@ -49,5 +51,13 @@ public sealed class VideoApi(VideoJobStarter starter, JobViewFactory views, Free
         => webhooks.ReceiveAsync(request, id, jobs, cancellationToken);
 
     private static async Task<VideoJobSnapshot?> FindAsync(string id, DurableVideoJobClient jobs, CancellationToken cancellationToken)
-        => JobIds.IsWellFormed(id) ? await jobs.GetAsync(id, cancellationToken) : null;
+    {
+        if (!JobIds.IsWellFormed(id))
+        {
+            return null;
+        }
+
+        KlingTelemetry.TagJob(id);
+        return await jobs.GetAsync(id, cancellationToken);
+    }
 }
