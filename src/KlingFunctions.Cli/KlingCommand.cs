@@ -58,7 +58,8 @@ public static class KlingCommand
             return ExitCodes.InvalidInput;
         }
 
-        if (parsed.CommandResult.Command == root)
+        // No command has an action of its own: an action here is --help or --version.
+        if (parsed.Action is not null)
         {
             return await parsed.InvokeAsync(new InvocationConfiguration { Output = output, Error = error }, cancellationToken);
         }

@@ -124,6 +124,18 @@ public sealed class CliTests(AzuriteFixture azurite) : IDisposable
     }
 
     [Fact]
+    public async Task Help_for_a_command_lists_its_options_and_exits_0()
+    {
+        var output = new StringWriter();
+
+        var exit = await KlingCommand.RunAsync(["create", "--help"], output, new StringWriter(), _ => null);
+
+        Assert.Equal(0, exit);
+        Assert.Contains("--dynamic-mask", output.ToString(), StringComparison.Ordinal);
+        Assert.Equal(ExitCodes.InvalidInput, await KlingCommand.RunAsync([], new StringWriter(), new StringWriter(), _ => null));
+    }
+
+    [Fact]
     public async Task The_function_key_comes_from_the_environment_unless_given()
     {
         using var handler = new RecordingHandler();
