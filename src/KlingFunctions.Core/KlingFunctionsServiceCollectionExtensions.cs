@@ -1,5 +1,7 @@
 using KlingFunctions.Events;
 using KlingFunctions.Freepik;
+using KlingFunctions.Health;
+using KlingFunctions.Http.OpenApi;
 using KlingFunctions.Http;
 using KlingFunctions.Pipelines;
 using KlingFunctions.Staging;
@@ -56,6 +58,8 @@ public static class KlingFunctionsServiceCollectionExtensions
         services.AddSingleton<LateDeliveryKeeper>();
         services.AddSingleton<FreepikWebhookReceiver>();
         services.AddSingleton<VideoApi>();
+        services.AddSingleton<HealthCheck>();
+        services.AddSingleton<ApiDocument>();
         return services;
     }
 

@@ -4,9 +4,9 @@ using KlingFunctions.DevHost.Pipelines;
 using KlingFunctions.FreepikSimulator;
 using KlingFunctions.Http;
 using KlingFunctions.Storage;
-using KlingFunctions.Workflow;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Options;
+using Scalar.AspNetCore;
 
 namespace KlingFunctions.DevHost;
 
@@ -20,6 +20,7 @@ public sealed class DevHostApplication : IAsyncDisposable
 {
     public const string DefaultUrl = "http://localhost:7071";
     public const string SimulatorPrefix = "/freepik-simulator";
+    public const string ApiReferencePath = "/api/reference";
 
     private readonly AzuriteProcess? azurite;
 
@@ -77,6 +78,7 @@ public sealed class DevHostApplication : IAsyncDisposable
         }
 
         builder.Services.AddKlingFunctions(configuration);
+        builder.AddDevHostTelemetry();
         builder.Services.AddDurableEngine(settings, configuration);
 
         // After the engine: hosted services start in registration order, and these use its client.
@@ -149,14 +151,9 @@ public sealed class DevHostApplication : IAsyncDisposable
 
     private static void MapApi(WebApplication app)
     {
-        var api = app.MapGroup("/api");
-        api.MapPost("/videos", (HttpRequest request, VideoApi videos, DurableTaskClient durable, CancellationToken cancellationToken)
-            => videos.StartAsync(request, new DurableVideoJobClient(durable), cancellationToken));
-        api.MapGet("/videos/{id}", (string id, VideoApi videos, DurableTaskClient durable, CancellationToken cancellationToken)
-            => videos.GetAsync(id, new DurableVideoJobClient(durable), cancellationToken));
-        api.MapPost("/videos/{id}/cancel", (string id, VideoApi videos, DurableTaskClient durable, CancellationToken cancellationToken)
-            => videos.CancelAsync(id, new DurableVideoJobClient(durable), cancellationToken));
-        api.MapPost("/webhooks/freepik/{id}", (string id, HttpRequest request, VideoApi videos, DurableTaskClient durable, CancellationToken cancellationToken)
-            => videos.ReceiveFreepikWebhookAsync(request, id, new DurableVideoJobClient(durable), cancellationToken));
+        app.MapKlingApi();
+
+        // The interactive reference of the same document; its script is embedded in the package, so it works offline.
+        app.MapScalarApiReference(ApiReferencePath, options => options.WithTitle("KlingFunctions").AddDocument("v1", routePattern: KlingApiEndpoints.DocumentPath));
     }
 }

@@ -4,6 +4,7 @@ using KlingFunctions.DevHost.Azurite;
 using KlingFunctions.FreepikSimulator;
 using KlingFunctions.Testing;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace KlingFunctions.DevHost.Tests;
 
@@ -28,7 +29,8 @@ public sealed class TestDevHost : IAsyncDisposable
 
     public FreepikSimulation Simulator => Host.Simulator!;
 
-    public static async Task<TestDevHost> StartAsync(AzuriteFixture azurite, IReadOnlyDictionary<string, string?>? settings = null)
+    /// <param name="configure">Adds to the host's services, e.g. an exporter that keeps the host's telemetry.</param>
+    public static async Task<TestDevHost> StartAsync(AzuriteFixture azurite, IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? configure = null)
     {
         var url = $"http://127.0.0.1:{AzuriteProcess.FreePort()}";
         var values = new Dictionary<string, string?>
@@ -42,6 +44,7 @@ public sealed class TestDevHost : IAsyncDisposable
             ["Workflow:Deadline"] = "00:00:30",
             ["Freepik:StatusRetryDelay"] = "00:00:00.050",
             ["Logging:LogLevel:Default"] = "Warning",
+            ["DevHost:Telemetry"] = "None",
             ["DevHost:TaskHub"] = NewTaskHub(),
 
             // Every host reads a request queue of its own in the shared Azurite.
@@ -55,7 +58,11 @@ public sealed class TestDevHost : IAsyncDisposable
             values[key] = value;
         }
 
-        var host = await DevHostApplication.CreateAsync([], builder => builder.Configuration.AddInMemoryCollection(values), CancellationToken.None);
+        var host = await DevHostApplication.CreateAsync([], builder =>
+        {
+            builder.Configuration.AddInMemoryCollection(values);
+            configure?.Invoke(builder.Services);
+        }, CancellationToken.None);
         await host.StartAsync(CancellationToken.None);
         return new TestDevHost(host, new HttpClient { BaseAddress = new Uri(url) });
     }

@@ -27,6 +27,18 @@ public sealed class FunctionsMetadataTests
         Assert.Single(bindings, binding => binding.GetProperty("type").GetString() == "durableClient");
     }
 
+    [Theory]
+    [InlineData("Health", "get", "health")]
+    [InlineData("OpenApiDocument", "get", "openapi.json")]
+    public void The_health_check_and_the_API_document_are_anonymous_HTTP_triggers(string function, string method, string route)
+    {
+        var trigger = Assert.Single(Bindings(function), binding => binding.GetProperty("type").GetString() == "httpTrigger");
+
+        Assert.Equal([method], trigger.GetProperty("methods").EnumerateArray().Select(m => m.GetString()));
+        Assert.Equal(route, trigger.GetProperty("route").GetString());
+        Assert.Equal("Anonymous", trigger.GetProperty("authLevel").GetString());
+    }
+
     [Fact]
     public void The_orchestrator_and_every_activity_have_the_names_the_workflow_calls()
     {
@@ -62,7 +74,15 @@ public sealed class FunctionsMetadataTests
 
     [Fact]
     public void The_app_declares_nothing_beyond_the_contract_the_workflow_and_the_pipelines()
-        => Assert.Equal(15, Functions.Count);
+        => Assert.Equal(17, Functions.Count);
+
+    /// <summary>The HTTP triggers the Functions host will route, as (function name, METHOD /api/route, auth level).</summary>
+    internal static IEnumerable<(string Function, string Route, string AuthLevel)> HttpTriggers()
+        => from function in Functions
+           from binding in function.Value.GetProperty("bindings").EnumerateArray()
+           where binding.GetProperty("type").GetString() == "httpTrigger"
+           from method in binding.GetProperty("methods").EnumerateArray()
+           select (function.Key, $"{method.GetString()!.ToUpperInvariant()} /api/{binding.GetProperty("route").GetString()}", binding.GetProperty("authLevel").GetString()!);
 
     private static string? TriggerType(string function) => Assert.Single(Bindings(function)).GetProperty("type").GetString();
 

@@ -11,6 +11,10 @@ public sealed class HostJsonTests
     private static JsonElement DurableTask => Host.GetProperty("extensions").GetProperty("durableTask");
 
     [Fact]
+    public void The_host_emits_OpenTelemetry_as_the_worker_does()
+        => Assert.Equal("OpenTelemetry", Host.GetProperty("telemetryMode").GetString());
+
+    [Fact]
     public void Routes_are_under_api_as_the_HTTP_contract_says()
         => Assert.Equal("api", Host.GetProperty("extensions").GetProperty("http").GetProperty("routePrefix").GetString());
 

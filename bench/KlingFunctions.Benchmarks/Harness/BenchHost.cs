@@ -51,6 +51,7 @@ internal sealed class BenchHost : IAsyncDisposable
     /// </summary>
     public static Dictionary<string, string?> QuietJobs() => new()
     {
+        ["DevHost:Telemetry"] = "None",
         ["FreepikSimulator:InProgressAfter"] = "01:00:00",
         ["FreepikSimulator:CompletedAfter"] = "01:00:00",
         ["Workflow:FirstPoll"] = "00:30:00",

@@ -22,6 +22,7 @@ public static class FreepikServiceCollectionExtensions
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddTransient<ResponseBufferingHandler>();
+        services.TryAddTransient<FreepikMetricsHandler>();
 
         var builder = services.AddHttpClient<IFreepikClient, FreepikClient>(static (serviceProvider, client) =>
             {
@@ -42,6 +43,7 @@ public static class FreepikServiceCollectionExtensions
         builder.AddResilienceHandler("freepik", ConfigurePipeline);
         // Added after the resilience handler, so it runs inside each attempt.
         builder.AddHttpMessageHandler<ResponseBufferingHandler>();
+        builder.AddHttpMessageHandler<FreepikMetricsHandler>();
 
         return services;
     }

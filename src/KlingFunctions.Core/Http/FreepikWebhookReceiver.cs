@@ -1,3 +1,4 @@
+using KlingFunctions.Telemetry;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using KlingFunctions.Freepik;
@@ -29,6 +30,7 @@ public sealed class FreepikWebhookReceiver(
 
     public async Task<IResult> ReceiveAsync(HttpRequest request, string id, DurableVideoJobClient jobs, CancellationToken cancellationToken)
     {
+        KlingTelemetry.TagJob(id);
         if (!tokens.IsValid(id, request.Query["token"].ToString()))
         {
             logger.LogWarning("Webhook for job {JobId} refused: missing or wrong token", id);
@@ -59,6 +61,7 @@ public sealed class FreepikWebhookReceiver(
         }
 
         var update = new FreepikTaskUpdate(deliveryId, delivery.TaskId!, delivery.Status!, delivery.Generated ?? [], Verified: verifier is not null);
+        KlingTelemetry.TagFreepikTask(update.TaskId);
         var raised = await jobs.RaiseUpdateAsync(id, update, cancellationToken);
         logger.LogInformation("Webhook {DeliveryId} for job {JobId}: task {TaskId} {Status} → {Outcome}", deliveryId, id, update.TaskId, update.Status, raised.Outcome);
         if (raised is { Outcome: RaiseEventOutcome.NotRunning, Job: { } finished })
@@ -117,7 +120,7 @@ public sealed class FreepikWebhookReceiver(
     }
 
     /// <summary>Freepik's webhook body: the status response without its <c>data</c> wrapper.</summary>
-    private sealed record WebhookDelivery(
+    internal sealed record WebhookDelivery(
         [property: JsonPropertyName("task_id")] string? TaskId,
         [property: JsonPropertyName("status")] string? Status,
         [property: JsonPropertyName("generated")] IReadOnlyList<string>? Generated);

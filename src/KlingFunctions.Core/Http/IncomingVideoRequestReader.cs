@@ -22,8 +22,8 @@ public sealed record IncomingRead(IncomingVideoRequest? Request, IResult? Proble
 /// </summary>
 public sealed class IncomingVideoRequestReader(IOptions<ApiOptions> options)
 {
-    private static readonly HashSet<string> NumberFields = ["cfg_scale"];
-    private static readonly HashSet<string> JsonFields = ["dynamic_masks"];
+    internal static readonly HashSet<string> NumberFields = ["cfg_scale"];
+    internal static readonly HashSet<string> JsonFields = ["dynamic_masks"];
 
     public async Task<IncomingRead> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
     {

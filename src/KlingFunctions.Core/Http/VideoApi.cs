@@ -1,5 +1,6 @@
 using KlingFunctions.Events;
 using KlingFunctions.Storage;
+using KlingFunctions.Telemetry;
 using KlingFunctions.Workflow;
 using Microsoft.AspNetCore.Http;
 
@@ -52,7 +53,8 @@ public sealed class VideoApi(VideoJobStarter starter, JobViewFactory views, Free
             return Problems.AlreadyFinished(id, view.Status.ToString());
         }
 
-        // A terminated orchestration never runs its finish, so the Canceled event is sent from here.
+        // A terminated orchestration never runs its finish, so the Canceled metric and event are sent from here.
+        KlingTelemetry.JobFinished(JobStatus.Canceled, JobErrorCodes.Canceled, duration: null);
         await events.PublishCanceledAsync(view, time.GetUtcNow(), CanceledReason, cancellationToken);
         return new JobAccepted(view);
     }
@@ -62,5 +64,13 @@ public sealed class VideoApi(VideoJobStarter starter, JobViewFactory views, Free
         => webhooks.ReceiveAsync(request, id, jobs, cancellationToken);
 
     private static async Task<VideoJobSnapshot?> FindAsync(string id, DurableVideoJobClient jobs, CancellationToken cancellationToken)
-        => JobIds.IsWellFormed(id) ? await jobs.GetAsync(id, cancellationToken) : null;
+    {
+        if (!JobIds.IsWellFormed(id))
+        {
+            return null;
+        }
+
+        KlingTelemetry.TagJob(id);
+        return await jobs.GetAsync(id, cancellationToken);
+    }
 }

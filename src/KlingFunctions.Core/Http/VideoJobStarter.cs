@@ -2,6 +2,7 @@ using KlingFunctions.Events;
 using KlingFunctions.Requests;
 using KlingFunctions.Staging;
 using KlingFunctions.Storage;
+using KlingFunctions.Telemetry;
 using KlingFunctions.Webhooks;
 using KlingFunctions.Workflow;
 using Microsoft.AspNetCore.Http;
@@ -96,6 +97,7 @@ public sealed class VideoJobStarter(
         }
 
         logger.LogInformation("Job {JobId} started", jobId);
+        KlingTelemetry.JobStarted(jobId);
         return await AcceptedAsync(snapshot, jobs, cancellationToken);
     }
 

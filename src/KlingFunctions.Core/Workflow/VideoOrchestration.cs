@@ -1,3 +1,4 @@
+using KlingFunctions.Telemetry;
 using System.Diagnostics.CodeAnalysis;
 using KlingFunctions.Freepik;
 using KlingFunctions.Staging;
@@ -516,6 +517,12 @@ public sealed class VideoOrchestration : TaskOrchestrator<VideoJobInput, VideoJo
             var result = outcome.Bounded();
             Report(progress with { Stage = JobStage.Done, Result = result });
             logger.LogInformation("Job {JobId} finished {Status} {ErrorCode}", input.JobId, result.Status, result.Error?.Code);
+            if (!context.IsReplaying)
+            {
+                // Metrics are I/O-free, and recorded once: replays of this episode skip them, as the logger does.
+                KlingTelemetry.JobFinished(result.Status, result.Error?.Code, Now - input.CreatedAt.UtcDateTime);
+            }
+
             if (input.CallbackUrl is not null)
             {
                 try

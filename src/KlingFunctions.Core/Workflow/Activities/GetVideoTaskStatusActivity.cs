@@ -1,4 +1,5 @@
 using KlingFunctions.Freepik;
+using KlingFunctions.Telemetry;
 
 namespace KlingFunctions.Workflow.Activities;
 
@@ -6,5 +7,8 @@ namespace KlingFunctions.Workflow.Activities;
 public sealed class GetVideoTaskStatusActivity(IFreepikClient freepik) : WorkflowActivity<StatusRequest, FreepikResult>
 {
     public override Task<FreepikResult> RunAsync(StatusRequest input, CancellationToken cancellationToken)
-        => freepik.GetTaskAsync(input.TaskId, input.SubmittedAt, cancellationToken);
+    {
+        KlingTelemetry.TagFreepikTask(input.TaskId);
+        return freepik.GetTaskAsync(input.TaskId, input.SubmittedAt, cancellationToken);
+    }
 }

@@ -1,5 +1,6 @@
 using KlingFunctions.Freepik;
 using KlingFunctions.Storage;
+using KlingFunctions.Telemetry;
 using KlingFunctions.Webhooks;
 using Microsoft.Extensions.Logging;
 
@@ -62,6 +63,7 @@ public sealed class SubmitVideoTaskActivity(
             logger.LogWarning(exception, "Job {JobId}: the outcome of create attempt {Attempt} could not be recorded", input.JobId, input.Attempt);
         }
 
+        KlingTelemetry.TagFreepikTask(result.Task?.TaskId);
         return result;
     }
 

@@ -1,3 +1,4 @@
+using KlingFunctions.Telemetry;
 using Microsoft.DurableTask;
 
 namespace KlingFunctions.Workflow.Activities;
@@ -17,5 +18,9 @@ public abstract class WorkflowActivity<TInput, TOutput> : TaskActivity<TInput, T
     /// bounds its own I/O with timeouts instead (the HTTP clients', <c>Storage:SourceTimeout</c>, <c>Storage:VideoTimeout</c>).
     /// </summary>
     public sealed override Task<TOutput> RunAsync(TaskActivityContext context, TInput input)
-        => RunAsync(input, CancellationToken.None);
+    {
+        // The job is the orchestration instance: its id goes on the activity's span.
+        KlingTelemetry.TagJob(context.InstanceId);
+        return RunAsync(input, CancellationToken.None);
+    }
 }

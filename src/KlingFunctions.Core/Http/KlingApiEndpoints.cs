@@ -1,0 +1,92 @@
+using KlingFunctions.Health;
+using KlingFunctions.Http.OpenApi;
+using KlingFunctions.Requests;
+using KlingFunctions.Workflow;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.DurableTask.Client;
+
+namespace KlingFunctions.Http;
+
+/// <summary>
+/// The HTTP contract as ASP.NET Core endpoints: the DevHost serves exactly these, and the OpenAPI document of both
+/// hosts is generated from them (<see cref="ApiDocument"/>). Endpoint names are the Functions app's function names,
+/// so the document can be checked against the routes its <c>functions.metadata</c> declares.
+/// </summary>
+public static class KlingApiEndpoints
+{
+    public const string Prefix = "/api";
+
+    public const string DocumentPath = Prefix + "/openapi.json";
+
+    public static RouteGroupBuilder MapKlingApi(this IEndpointRouteBuilder routes)
+    {
+        var api = routes.MapGroup(Prefix);
+
+        api.MapPost("/videos", (HttpRequest request, [FromServices] VideoApi videos, [FromServices] DurableTaskClient durable, CancellationToken cancellationToken)
+                => videos.StartAsync(request, new DurableVideoJobClient(durable), cancellationToken))
+            .WithName("StartVideo")
+            .WithSummary("Start a video job from an image and a prompt")
+            .WithDescription("Validates every field, keeps the image (and masks) as private blobs and starts the job. Nothing is sent to Freepik before the request is valid. The same Idempotency-Key with the same request returns the same job.")
+            .Accepts<VideoRequest>(ApiDocument.Json, ApiDocument.Multipart)
+            .AddOpenApiOperationTransformer(ApiDocument.DescribeStartVideo)
+            .Produces<JobView>(StatusCodes.Status202Accepted)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .RequiresFunctionKey();
+
+        api.MapGet("/videos/{id}", (string id, [FromServices] VideoApi videos, [FromServices] DurableTaskClient durable, CancellationToken cancellationToken)
+                => videos.GetAsync(id, new DurableVideoJobClient(durable), cancellationToken))
+            .WithName("GetVideo")
+            .WithSummary("Read a job")
+            .WithDescription("The job view; video.url is a fresh read-only link to the archived copy, made on every read.")
+            .Produces<JobView>()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .RequiresFunctionKey();
+
+        api.MapPost("/videos/{id}/cancel", (string id, [FromServices] VideoApi videos, [FromServices] DurableTaskClient durable, CancellationToken cancellationToken)
+                => videos.CancelAsync(id, new DurableVideoJobClient(durable), cancellationToken))
+            .WithName("CancelVideo")
+            .WithSummary("Stop waiting for a job's video")
+            .WithDescription("Asynchronous, as Durable's terminate is: the 202 may still read Running. Freepik has no cancel call: a task already submitted still runs and is paid.")
+            .Produces<JobView>(StatusCodes.Status202Accepted)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .RequiresFunctionKey();
+
+        api.MapPost("/webhooks/freepik/{id}", (string id, HttpRequest request, [FromServices] VideoApi videos, [FromServices] DurableTaskClient durable, CancellationToken cancellationToken)
+                => videos.ReceiveFreepikWebhookAsync(request, id, new DurableVideoJobClient(durable), cancellationToken))
+            .WithName("FreepikWebhook")
+            .WithSummary("Freepik's status webhook for a job")
+            .WithDescription("Called by Freepik, at the webhook_url this service sends with the task. Duplicates and stale updates are accepted and change nothing.")
+            .Accepts<FreepikWebhookReceiver.WebhookDelivery>(ApiDocument.Json)
+            .AddOpenApiOperationTransformer(ApiDocument.DescribeFreepikWebhook)
+            .Produces(StatusCodes.Status202Accepted)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        api.MapGet("/health", ([FromServices] HealthCheck health, [FromServices] DurableTaskClient durable, CancellationToken cancellationToken)
+                => health.CheckAsync(durable, cancellationToken))
+            .WithName("Health")
+            .WithSummary("Storage and Durable reachable, and the configuration without secrets")
+            .Produces<HealthReport>()
+            .Produces<HealthReport>(StatusCodes.Status503ServiceUnavailable);
+
+        api.MapGet("/openapi.json", ([FromServices] ApiDocument document, CancellationToken cancellationToken)
+                => document.ServeAsync(cancellationToken))
+            .WithName("OpenApiDocument")
+            .WithSummary("This document")
+            .Produces(StatusCodes.Status200OK, contentType: ApiDocument.Json);
+
+        return api;
+    }
+
+    /// <summary>Marks an operation that the Functions app serves with <c>AuthorizationLevel.Function</c>.</summary>
+    private static RouteHandlerBuilder RequiresFunctionKey(this RouteHandlerBuilder builder)
+        => builder.AddOpenApiOperationTransformer(ApiDocument.RequireFunctionKey);
+}

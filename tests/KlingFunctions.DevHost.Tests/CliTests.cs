@@ -1,0 +1,180 @@
+using System.Text.Json;
+using KlingFunctions.Cli;
+using KlingFunctions.FreepikSimulator;
+using KlingFunctions.Testing;
+
+namespace KlingFunctions.DevHost.Tests;
+
+/// <summary><c>kling</c> driven against the DevHost on a real socket, as a person or a script would run it.</summary>
+[Collection(UsesAzurite.Name)]
+public sealed class CliTests(AzuriteFixture azurite) : IDisposable
+{
+    private readonly DirectoryInfo folder = Directory.CreateTempSubdirectory("kling-cli-");
+
+    [Fact]
+    public async Task Create_with_wait_shows_progress_downloads_the_video_and_exits_0()
+    {
+        await using var host = await TestDevHost.StartAsync(azurite);
+        var video = Path.Combine(folder.FullName, "video.mp4");
+
+        var run = await RunAsync(host, "create", Image(640, 480), "--prompt", "a cat surfing", "--duration", "5", "--cfg", "0.5", "--wait", "--out", video);
+
+        Assert.Equal(ExitCodes.Completed, run.Exit);
+        Assert.Contains("Generating", run.Error, StringComparison.Ordinal);
+        Assert.Contains("Freepik", run.Error, StringComparison.Ordinal);
+        Assert.Contains("webhooks", run.Error, StringComparison.Ordinal);
+        var task = Assert.Single(host.Simulator.Tasks);
+        using var http = new HttpClient();
+        Assert.Equal(await http.GetByteArrayAsync(task.Generated[0]), await File.ReadAllBytesAsync(video));
+    }
+
+    [Fact]
+    public async Task Create_prints_the_job_view_as_JSON_and_get_reads_it_back()
+    {
+        await using var host = await TestDevHost.StartAsync(azurite);
+
+        var created = await RunAsync(host, "create", Image(640, 480), "--prompt", "a quiet lake", "--idempotency-key", "cli-key-1", "--json");
+        var id = JsonDocument.Parse(created.Output).RootElement.GetProperty("id").GetString()!;
+        var again = await RunAsync(host, "create", Image(640, 480), "--prompt", "a quiet lake", "--idempotency-key", "cli-key-1", "--json");
+        await host.WaitUntilFinishedAsync(id);
+        var read = await RunAsync(host, "get", id, "--json");
+
+        Assert.Equal(ExitCodes.Completed, created.Exit);
+        Assert.Equal(id, JsonDocument.Parse(again.Output).RootElement.GetProperty("id").GetString());
+        Assert.Equal(ExitCodes.Completed, read.Exit);
+        Assert.Equal("Completed", JsonDocument.Parse(read.Output).RootElement.GetProperty("status").GetString());
+        Assert.Equal(1, host.Simulator.Calls.TasksCreated);
+    }
+
+    [Fact]
+    public async Task A_job_whose_image_staging_refuses_exits_with_the_failed_code_and_names_the_error()
+    {
+        await using var host = await TestDevHost.StartAsync(azurite);
+
+        var run = await RunAsync(host, "create", Image(100, 100), "--prompt", "too small", "--wait", "--json");
+
+        Assert.Equal(ExitCodes.Failed, run.Exit);
+        Assert.Equal("InvalidImage", JsonDocument.Parse(run.Output).RootElement.GetProperty("error").GetProperty("code").GetString());
+    }
+
+    [Fact]
+    public async Task A_job_that_Freepik_fails_exits_with_the_failed_code_and_names_the_error()
+    {
+        await using var host = await TestDevHost.StartAsync(azurite);
+        host.Simulator.Script("doomed", new TaskScript { Ending = TaskEnding.Failed });
+
+        var run = await RunAsync(host, "create", Image(640, 480), "--prompt", "a doomed video", "--wait", "--out", Path.Combine(folder.FullName, "none.mp4"));
+
+        Assert.Equal(ExitCodes.Failed, run.Exit);
+        Assert.Contains("FreepikFailed", run.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_canceled_job_exits_with_the_canceled_code_when_watched()
+    {
+        await using var host = await TestDevHost.StartAsync(azurite);
+        host.Simulator.Script("slow", new TaskScript { InProgressAfter = TimeSpan.FromSeconds(30), CompletedAfter = TimeSpan.FromSeconds(60) });
+        var id = await host.StartAsync("a slow video");
+
+        var cancel = await RunAsync(host, "cancel", id);
+        var watch = await RunAsync(host, "watch", id);
+
+        Assert.Equal(ExitCodes.Completed, cancel.Exit);
+        Assert.Equal(ExitCodes.Canceled, watch.Exit);
+        Assert.Equal(ExitCodes.AlreadyFinished, (await RunAsync(host, "cancel", id)).Exit);
+    }
+
+    [Fact]
+    public async Task Invalid_input_exits_with_the_invalid_input_code_and_names_the_field()
+    {
+        await using var host = await TestDevHost.StartAsync(azurite);
+
+        var refused = await RunAsync(host, "create", Image(640, 480), "--prompt", "x", "--cfg", "2");
+        var badDuration = await RunAsync(host, "create", Image(640, 480), "--prompt", "x", "--duration", "7");
+        var badTrajectory = await RunAsync(host, "create", Image(640, 480), "--prompt", "x", "--dynamic-mask", Image(640, 480), "--trajectory", "1;2");
+
+        Assert.Equal(ExitCodes.InvalidInput, refused.Exit);
+        Assert.Contains("cfg_scale", refused.Error, StringComparison.Ordinal);
+        Assert.Equal(ExitCodes.InvalidInput, badDuration.Exit);
+        Assert.Equal(ExitCodes.InvalidInput, badTrajectory.Exit);
+        Assert.Equal(0, host.Simulator.Calls.TasksCreated);
+    }
+
+    [Fact]
+    public async Task A_dynamic_mask_with_its_trajectory_reaches_Freepik()
+    {
+        await using var host = await TestDevHost.StartAsync(azurite);
+
+        var run = await RunAsync(host, "create", Image(640, 480), "--prompt", "the ball rolls", "--dynamic-mask", Image(640, 480), "--trajectory", "10,20", "30,40", "--static-mask", Image(640, 480), "--wait", "--out", Path.Combine(folder.FullName, "ball.mp4"));
+
+        Assert.Equal(ExitCodes.Completed, run.Exit);
+        Assert.Equal(1, host.Simulator.Calls.TasksCreated);
+    }
+
+    [Fact]
+    public async Task An_unknown_job_exits_with_the_not_found_code_and_an_unreachable_API_with_its_own()
+    {
+        await using var host = await TestDevHost.StartAsync(azurite);
+
+        var unknown = await RunAsync(host, "get", "0123456789abcdef0123456789abcdef");
+        var unreachable = await KlingCommand.RunAsync(["get", "x", "--base-url", $"http://127.0.0.1:{Azurite.AzuriteProcess.FreePort()}"], new StringWriter(), new StringWriter(), _ => null);
+
+        Assert.Equal(ExitCodes.NotFound, unknown.Exit);
+        Assert.Equal(ExitCodes.Unavailable, unreachable);
+    }
+
+    [Fact]
+    public async Task Help_for_a_command_lists_its_options_and_exits_0()
+    {
+        var output = new StringWriter();
+
+        var exit = await KlingCommand.RunAsync(["create", "--help"], output, new StringWriter(), _ => null);
+
+        Assert.Equal(0, exit);
+        Assert.Contains("--dynamic-mask", output.ToString(), StringComparison.Ordinal);
+        Assert.Equal(ExitCodes.InvalidInput, await KlingCommand.RunAsync([], new StringWriter(), new StringWriter(), _ => null));
+    }
+
+    [Fact]
+    public async Task The_function_key_comes_from_the_environment_unless_given()
+    {
+        using var handler = new RecordingHandler();
+        await KlingCommand.RunAsync(["get", "some-id"], new StringWriter(), new StringWriter(), name => name == KlingCommand.KeyVariable ? "from-env" : null, handler);
+        await KlingCommand.RunAsync(["get", "some-id", "--key", "from-option"], new StringWriter(), new StringWriter(), name => name == KlingCommand.KeyVariable ? "from-env" : null, handler);
+
+        Assert.Equal(["from-env", "from-option"], handler.Keys);
+        Assert.All(handler.Uris, uri => Assert.Equal("http://localhost:7071/api/videos/some-id", uri));
+    }
+
+    public void Dispose() => folder.Delete(recursive: true);
+
+    private string Image(int width, int height)
+    {
+        var path = Path.Combine(folder.FullName, $"{width}x{height}-{Guid.NewGuid():N}.png");
+        File.WriteAllBytes(path, TestImages.Png(width, height));
+        return path;
+    }
+
+    private static async Task<(int Exit, string Output, string Error)> RunAsync(TestDevHost host, params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var exit = await KlingCommand.RunAsync([.. args, "--base-url", host.Client.BaseAddress!.AbsoluteUri, "--interval", "0.1"], output, error, _ => null);
+        return (exit, output.ToString(), error.ToString());
+    }
+
+    /// <summary>Answers 404 to everything and keeps the function key and address of each request.</summary>
+    private sealed class RecordingHandler : HttpMessageHandler
+    {
+        public List<string?> Keys { get; } = [];
+
+        public List<string> Uris { get; } = [];
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            Keys.Add(request.Headers.TryGetValues(KlingClient.FunctionKeyHeader, out var values) ? values.Single() : null);
+            Uris.Add(request.RequestUri!.AbsoluteUri);
+            return Task.FromResult(new HttpResponseMessage(System.Net.HttpStatusCode.NotFound));
+        }
+    }
+}
