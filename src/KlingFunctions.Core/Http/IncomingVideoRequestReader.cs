@@ -193,7 +193,7 @@ public sealed class IncomingVideoRequestReader(IOptions<ApiOptions> options)
         var fields = new KeyValueAccumulator();
         while (await reader.ReadNextSectionAsync(cancellationToken) is { } section)
         {
-            if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition) || !disposition.IsFormDisposition())
+            if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition))
             {
                 throw new InvalidDataException($"Form section has invalid Content-Disposition value: {section.ContentDisposition}");
             }
@@ -203,6 +203,12 @@ public sealed class IncomingVideoRequestReader(IOptions<ApiOptions> options)
             {
                 await files.AddAsync(name, section.Body, cancellationToken);
                 continue;
+            }
+
+            // A text field, as the form reader has it: form-data with a name and no file name.
+            if (!disposition.IsFormDisposition())
+            {
+                throw new InvalidDataException($"Form section has invalid Content-Disposition value: {section.ContentDisposition}");
             }
 
             // Not disposed: that would dispose the section's stream, which the multipart reader still drains.
