@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -35,7 +34,7 @@ public sealed class IncomingRead(IncomingVideoRequest? request, IResult? problem
     {
         foreach (var buffer in rented)
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            ImageBuffers.Pool.Return(buffer);
         }
 
         rented.Clear();
@@ -51,6 +50,7 @@ public sealed class IncomingRead(IncomingVideoRequest? request, IResult? problem
 public sealed class IncomingVideoRequestReader(IOptions<ApiOptions> options)
 {
     private const int FirstBufferBytes = 16 * 1024;
+    private const int MultipartBufferBytes = 64 * 1024;
     private static readonly HashSet<string> NumberFields = ["cfg_scale"];
     private static readonly HashSet<string> JsonFields = ["dynamic_masks"];
 
@@ -143,14 +143,14 @@ public sealed class IncomingVideoRequestReader(IOptions<ApiOptions> options)
     /// <summary>The whole body in one pooled buffer (the limited stream throws past the limit).</summary>
     private static async Task<ReadOnlyMemory<byte>> ReadPooledAsync(Stream body, long? declared, List<byte[]> rented, CancellationToken cancellationToken)
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(declared is > 0 and < int.MaxValue ? (int)declared.Value + 1 : FirstBufferBytes);
+        var buffer = ImageBuffers.Pool.Rent(declared is > 0 and < int.MaxValue ? (int)declared.Value + 1 : FirstBufferBytes);
         rented.Add(buffer);
         var length = 0;
         while (true)
         {
             if (length == buffer.Length)
             {
-                var larger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
+                var larger = ImageBuffers.Pool.Rent(buffer.Length * 2);
                 buffer.AsSpan().CopyTo(larger);
                 rented.Add(larger);
                 buffer = larger;
@@ -189,7 +189,8 @@ public sealed class IncomingVideoRequestReader(IOptions<ApiOptions> options)
     /// <summary>Each file part to its blob as it arrives; text fields, each up to <c>Api:MaxFieldBytes</c>. Null when one is longer.</summary>
     private static async Task<Dictionary<string, StringValues>?> ReadMultipartAsync(Stream body, string boundary, IncomingImages files, ApiOptions api, CancellationToken cancellationToken)
     {
-        var reader = new MultipartReader(boundary, body) { BodyLengthLimit = api.MaxRequestBytes };
+        // Read in 64 KiB pieces, not the default 4 KiB: a 10 MB file part is 160 reads from Kestrel, not 2,560.
+        var reader = new MultipartReader(boundary, body, MultipartBufferBytes) { BodyLengthLimit = api.MaxRequestBytes };
         var fields = new KeyValueAccumulator();
         while (await reader.ReadNextSectionAsync(cancellationToken) is { } section)
         {

@@ -82,7 +82,7 @@ internal static class JsonImageValues
             return json.Slice((int)reader.TokenStartIndex + 1, reader.ValueSpan.Length);
         }
 
-        var buffer = ArrayPool<byte>.Shared.Rent(reader.ValueSpan.Length);
+        var buffer = ImageBuffers.Pool.Rent(reader.ValueSpan.Length);
         rented.Add(buffer);
         return buffer.AsMemory(0, reader.CopyString(buffer));
     }

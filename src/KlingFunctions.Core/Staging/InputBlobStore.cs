@@ -61,7 +61,7 @@ public sealed class InputBlobStore(BlobContainers containers, ILogger<InputBlobS
 
         // Decoded at once by the runtime's vectorised decoder into a pooled buffer, then one PUT of known length, as a
         // direct SDK upload of the bytes would be: no string, no decoding stream, and no allocation once the pool is warm.
-        var decoded = ArrayPool<byte>.Shared.Rent((int)source.DecodedLength);
+        var decoded = ImageBuffers.Pool.Rent((int)source.DecodedLength);
         try
         {
             if (Base64.DecodeFromUtf8(source.Base64.Span, decoded, out _, out var written) != OperationStatus.Done)
@@ -76,7 +76,7 @@ public sealed class InputBlobStore(BlobContainers containers, ILogger<InputBlobS
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(decoded);
+            ImageBuffers.Pool.Return(decoded);
         }
     }
 

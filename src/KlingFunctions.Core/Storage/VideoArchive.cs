@@ -37,20 +37,24 @@ public sealed class VideoArchive(
 
     /// <summary>
     /// Copies <paramref name="videoUrl"/> once. Repeating it (an activity retry, a replayed orchestration) returns
-    /// the existing blob without downloading again: a block blob appears only when its upload or copy commits, so an
-    /// existing one is complete, and the link it came from may have expired by the time of the retry.
+    /// the existing blob without storing it again: a block blob appears only when its upload or copy commits, so an
+    /// existing one is complete. Every write is create-only, and the existing blob is looked up only when a write finds
+    /// one or the link fails (it may have expired by the time of a retry), so a first copy costs no extra request.
     /// </summary>
     public async Task<ArchiveResult> ArchiveAsync(string jobId, Uri videoUrl, CancellationToken cancellationToken)
     {
         var blob = (await containers.VideosAsync(cancellationToken)).GetBlobClient(BlobName(jobId));
-        if (await ExistingAsync(blob, cancellationToken) is { } existing)
+        try
+        {
+            return await CopyOnServerAsync(jobId, blob, videoUrl, cancellationToken)
+                ?? await StreamAsync(jobId, blob, videoUrl, cancellationToken);
+        }
+        catch (RequestFailedException exception) when (exception.ErrorCode == BlobErrorCode.BlobAlreadyExists)
         {
             logger.LogInformation("Job {JobId} video already archived as {BlobName}", jobId, blob.Name);
-            return existing;
+            return await ExistingAsync(blob, cancellationToken)
+                ?? throw new InvalidOperationException($"The archive blob {blob.Name} exists but is empty.", exception);
         }
-
-        return await CopyOnServerAsync(jobId, blob, videoUrl, cancellationToken)
-            ?? await StreamAsync(jobId, blob, videoUrl, cancellationToken);
     }
 
     /// <summary>
@@ -72,11 +76,7 @@ public sealed class VideoArchive(
                 new BlobCopyFromUriOptions { DestinationConditions = new BlobRequestConditions { IfNoneMatch = ETag.All } },
                 cancellationToken);
         }
-        catch (RequestFailedException exception) when (exception.Status == 409 && exception.ErrorCode == BlobErrorCode.BlobAlreadyExists)
-        {
-            return await ExistingAsync(blob, cancellationToken);
-        }
-        catch (RequestFailedException exception)
+        catch (RequestFailedException exception) when (exception.ErrorCode != BlobErrorCode.BlobAlreadyExists)
         {
             logger.LogInformation("Job {JobId}: the storage service did not copy the video ({Status} {ErrorCode}); streaming it instead", jobId, exception.Status, exception.ErrorCode);
             return null;
@@ -110,10 +110,17 @@ public sealed class VideoArchive(
                 new BlobUploadOptions
                 {
                     HttpHeaders = new BlobHttpHeaders { ContentType = ContentType },
+                    Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All },
                     TransferOptions = new StorageTransferOptions { InitialTransferSize = BlockBytes, MaximumTransferSize = BlockBytes, MaximumConcurrency = 2 },
                 },
                 token),
             cancellationToken);
+
+        if (!fetched.Succeeded && await ExistingAsync(blob, cancellationToken) is { } existing)
+        {
+            logger.LogInformation("Job {JobId} video already archived as {BlobName}; its link no longer answers", jobId, blob.Name);
+            return existing;
+        }
 
         if (fetched.Transient)
         {
