@@ -4,7 +4,7 @@ using KlingFunctions.Storage;
 namespace KlingFunctions.Staging;
 
 /// <summary>
-/// The file parts of one start request, each stored as it arrives (no temporary file, no copy in memory) and, when
+/// The file parts of one start request, each stored as it is read (no temporary file; the SDK's pooled buffer) and, when
 /// the request has an Idempotency-Key, hashed on the way for its fingerprint. The request is validated once its body
 /// has been read, so what it then refuses, or does not use, is removed again with <see cref="DiscardAsync"/>.
 /// </summary>

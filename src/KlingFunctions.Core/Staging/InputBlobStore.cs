@@ -16,13 +16,14 @@ namespace KlingFunctions.Staging;
 public sealed class InputBlobStore(BlobContainers containers, ILogger<InputBlobStore> logger)
 {
     /// <summary>
-    /// How a stream of unknown length (a file part as it arrives) is uploaded: in blocks of 4 MiB, up to 4 in flight,
-    /// so the upload of one block overlaps the arrival of the next; a 10 MB image is 3 blocks and a commit. Measured in
-    /// BENCHMARKS.md against buffering the whole image for one PUT.
+    /// How a stream of unknown length (a file part as it arrives) is uploaded: read into the SDK's pooled buffer up to
+    /// the 10 MB cap and sent as one PUT, as a direct upload of the bytes would be. Measured in BENCHMARKS.md against
+    /// 1 MiB and 4 MiB blocks with 4 in flight, which overlap the upload with the arrival of the body but cost a request
+    /// per block and a commit: on Azurite they took longer, and every block is a storage transaction.
     /// </summary>
     private static readonly StorageTransferOptions StreamedTransfer = new()
     {
-        InitialTransferSize = 4 * 1024 * 1024,
+        InitialTransferSize = SourceImageInspector.MaxImageBytes + 1,
         MaximumTransferSize = 4 * 1024 * 1024,
         MaximumConcurrency = 4,
     };
