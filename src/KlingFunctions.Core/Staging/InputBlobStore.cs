@@ -16,14 +16,15 @@ namespace KlingFunctions.Staging;
 public sealed class InputBlobStore(BlobContainers containers, ILogger<InputBlobStore> logger)
 {
     /// <summary>
-    /// How a stream of unknown length (a file part as it arrives) is uploaded: read into the SDK's pooled buffer up to
-    /// the 10 MB cap and sent as one PUT, as a direct upload of the bytes would be. Measured in BENCHMARKS.md against
-    /// 1 MiB and 4 MiB blocks with 4 in flight, which overlap the upload with the arrival of the body but cost a request
-    /// per block and a commit: on Azurite they took longer, and every block is a storage transaction.
+    /// How a stream of unknown length (a file part as it is read) is uploaded. The SDK cuts such a stream into
+    /// partitions of MaximumTransferSize (InitialTransferSize applies only to a known length): a part that ends within
+    /// the first one is a single PUT, a 10 MB image is three 4 MiB blocks, up to four in flight while the body is still
+    /// arriving, and a commit. Chosen from the staging benchmark (BENCHMARKS.md): 1 MiB blocks were no faster on
+    /// Azurite and cost a storage transaction each.
     /// </summary>
     private static readonly StorageTransferOptions StreamedTransfer = new()
     {
-        InitialTransferSize = SourceImageInspector.MaxImageBytes + 1,
+        InitialTransferSize = 4 * 1024 * 1024,
         MaximumTransferSize = 4 * 1024 * 1024,
         MaximumConcurrency = 4,
     };

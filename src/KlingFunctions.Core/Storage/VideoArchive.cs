@@ -28,9 +28,8 @@ public sealed class VideoArchive(
 {
     private const string ContentType = "video/mp4";
 
-    // From a stream of unknown length the SDK buffers up to InitialTransferSize (256 MB by default) before choosing
-    // single-shot or blocks. 4 MiB: a video of up to 4 MiB is one PUT; a longer one is blocks, two in flight, so a
-    // copy holds a few MB of memory.
+    // The SDK cuts a stream of unknown length into partitions of MaximumTransferSize: a video of up to 4 MiB is one
+    // PUT; a longer one is 4 MiB blocks, two in flight, so a copy holds a few MB of memory.
     private const int BlockBytes = 4 * 1024 * 1024;
 
     public static string BlobName(string jobId) => $"{jobId}.mp4";
