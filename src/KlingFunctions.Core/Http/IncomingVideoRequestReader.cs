@@ -230,8 +230,11 @@ public sealed class IncomingVideoRequestReader(IOptions<ApiOptions> options)
 
     private static async Task<Dictionary<string, StringValues>?> ReadUrlEncodedAsync(HttpRequest request, ApiOptions api, CancellationToken cancellationToken)
     {
+        // The form reader's limit counts characters; the setting is in bytes.
         var form = await request.ReadFormAsync(new FormOptions { ValueLengthLimit = api.MaxFieldBytes }, cancellationToken);
-        return form.ToDictionary(field => field.Key, field => field.Value, StringComparer.Ordinal);
+        return form.Any(field => Encoding.UTF8.GetByteCount(field.Value.ToString()) > api.MaxFieldBytes)
+            ? null
+            : form.ToDictionary(field => field.Key, field => field.Value, StringComparer.Ordinal);
     }
 
     private static IncomingRead FromForm(Dictionary<string, StringValues> form, IncomingImages files, List<byte[]> rented)
