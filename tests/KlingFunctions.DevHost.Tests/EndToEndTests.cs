@@ -387,6 +387,30 @@ public sealed class EndToEndTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task A_multipart_request_refused_for_its_fields_leaves_none_of_its_file_parts_in_storage()
+    {
+        var container = $"inputs-{Guid.NewGuid():N}"[..24];
+        await using var host = await TestDevHost.StartAsync(azurite, new Dictionary<string, string?> { ["Storage:InputContainer"] = container });
+        using var form = new MultipartFormDataContent
+        {
+            { new ByteArrayContent(TestImages.Jpeg(1280, 720)), "image", "cat.jpg" },
+            { new ByteArrayContent(TestImages.Png(1280, 720)), "static_mask", "mask.png" },
+            { new StringContent("7"), "duration" },
+        };
+
+        using var response = await host.Client.PostAsync("/api/videos", form);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var stored = new List<string>();
+        await foreach (var blob in azurite.CreateServiceClient().GetBlobContainerClient(container).GetBlobsAsync())
+        {
+            stored.Add(blob.Name);
+        }
+
+        Assert.Empty(stored);
+    }
+
+    [Fact]
     public async Task A_body_that_is_neither_JSON_nor_a_form_is_415_and_an_oversized_one_413()
     {
         await using var host = await TestDevHost.StartAsync(azurite, new Dictionary<string, string?> { ["Api:MaxRequestBytes"] = "2048" });

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using KlingFunctions.Requests;
 using KlingFunctions.Staging;
 using KlingFunctions.Workflow;
 
@@ -9,49 +10,47 @@ namespace KlingFunctions.Http;
 /// <summary>
 /// What makes two start requests the same request, for the Idempotency-Key (IETF draft "The Idempotency-Key HTTP
 /// Header Field": a key reused with a different payload is refused): SHA-256 over the parameters, the callback URL
-/// and every image as sent (a file part's bytes, a text value's characters), read in chunks, never copied whole.
+/// and every image as sent: a text value's UTF-8, or the SHA-256 of a file part's bytes, taken while it was stored.
 /// </summary>
 public static class RequestFingerprint
 {
-    private const int ChunkChars = 16 * 1024;
-
-    public static async Task<string> OfAsync(IncomingVideoRequest incoming, CancellationToken cancellationToken)
+    public static string Of(IncomingVideoRequest incoming)
     {
+        ArgumentNullException.ThrowIfNull(incoming);
+        return Of(incoming.Request, incoming.Files.DigestOf, incoming.Texts);
+    }
+
+    /// <param name="fileDigest">The SHA-256 of the field's file part, or null when it came as text or not at all.</param>
+    /// <param name="texts">The image fields given as text, as UTF-8.</param>
+    public static string Of(VideoRequest request, Func<string, byte[]?> fileDigest, IReadOnlyDictionary<string, ReadOnlyMemory<byte>> texts)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(fileDigest);
+        ArgumentNullException.ThrowIfNull(texts);
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var request = incoming.Request;
         hash.AppendData(JsonSerializer.SerializeToUtf8Bytes(new { parameters = VideoParameters.WithoutImages(request), callback = request.CallbackUrl }));
 
-        await AppendImageAsync(hash, incoming, InputFields.Image, request.Image, cancellationToken);
-        await AppendImageAsync(hash, incoming, InputFields.StaticMask, request.StaticMask, cancellationToken);
+        void AppendImage(string field)
+        {
+            hash.AppendData(Encoding.UTF8.GetBytes($"\n{field}:"));
+            if (fileDigest(field) is { } digest)
+            {
+                hash.AppendData(Encoding.UTF8.GetBytes("sha256:"));
+                hash.AppendData(digest);
+            }
+            else if (texts.TryGetValue(field, out var text))
+            {
+                hash.AppendData(text.Span);
+            }
+        }
+
+        AppendImage(InputFields.Image);
+        AppendImage(InputFields.StaticMask);
         for (var i = 0; i < (request.DynamicMasks?.Count ?? 0); i++)
         {
-            await AppendImageAsync(hash, incoming, InputFields.DynamicMask(i), request.DynamicMasks![i].Mask, cancellationToken);
+            AppendImage(InputFields.DynamicMask(i));
         }
 
         return Convert.ToHexStringLower(hash.GetHashAndReset());
-    }
-
-    private static async Task AppendImageAsync(IncrementalHash hash, IncomingVideoRequest incoming, string field, string? value, CancellationToken cancellationToken)
-    {
-        hash.AppendData(Encoding.UTF8.GetBytes($"\n{field}:"));
-        if (incoming.Files.TryGetValue(field, out var file))
-        {
-            await using var content = file.OpenReadStream();
-            var buffer = new byte[81920];
-            int read;
-            while ((read = await content.ReadAsync(buffer, cancellationToken)) > 0)
-            {
-                hash.AppendData(buffer, 0, read);
-            }
-        }
-        else if (value is not null)
-        {
-            var bytes = new byte[Encoding.UTF8.GetMaxByteCount(ChunkChars)];
-            for (var start = 0; start < value.Length; start += ChunkChars)
-            {
-                var written = Encoding.UTF8.GetBytes(value.AsSpan(start, Math.Min(ChunkChars, value.Length - start)), bytes);
-                hash.AppendData(bytes, 0, written);
-            }
-        }
     }
 }

@@ -27,6 +27,8 @@ public sealed class VideoJobStarter(
     TimeProvider time,
     ILogger<VideoJobStarter> logger)
 {
+    private static readonly IReadOnlySet<string> NoFields = new HashSet<string>();
+
     public async Task<IResult> StartAsync(HttpRequest request, DurableVideoJobClient jobs, CancellationToken cancellationToken)
     {
         var key = request.Headers[JobIds.IdempotencyKeyHeader].ToString();
@@ -35,45 +37,72 @@ public sealed class VideoJobStarter(
             return Problems.Validation(JobIds.IdempotencyKeyHeader, JobIds.KeyTooLong);
         }
 
-        var read = await reader.ReadAsync(request, cancellationToken);
-        return read.Request is { } incoming
-            ? await StartAsync(incoming, key, jobs, cancellationToken)
-            : read.Problem!;
+        return await StartAsync(files => reader.ReadAsync(request, files, cancellationToken), key, jobs, cancellationToken);
     }
 
     /// <summary>
-    /// Starts the job for a request already read, from any source (HTTP, a queue message): the same validation, the
-    /// same address guard on the callback, the same claim check and the same <paramref name="idempotencyKey"/>
-    /// dedupe ("" for none). A <see cref="JobAccepted"/> when the job runs, else the problem that stopped it before
-    /// anything was stored or paid for. Storage or engine failures throw: nothing is lost, the caller may retry.
+    /// Starts the job for a JSON start request already in memory (a queue message): the same reading, validation,
+    /// address guard on the callback, claim check and <paramref name="idempotencyKey"/> dedupe ("" for none) as over
+    /// HTTP. Storage or engine failures throw: nothing is lost, the caller may retry.
     /// </summary>
-    public async Task<IResult> StartAsync(IncomingVideoRequest incoming, string idempotencyKey, DurableVideoJobClient jobs, CancellationToken cancellationToken)
+    public Task<IResult> StartAsync(ReadOnlyMemory<byte> json, string idempotencyKey, DurableVideoJobClient jobs, CancellationToken cancellationToken)
+        => StartAsync(files => Task.FromResult(IncomingVideoRequestReader.ReadJson(json, files)), idempotencyKey, jobs, cancellationToken);
+
+    /// <summary>A <see cref="JobAccepted"/> when the job runs, else the problem that stopped it before anything was paid for.</summary>
+    private async Task<IResult> StartAsync(Func<IncomingImages, Task<IncomingRead>> readAsync, string key, DurableVideoJobClient jobs, CancellationToken cancellationToken)
     {
-        var errors = VideoRequestValidator.Validate(incoming.Request, incoming.Files.Keys.ToHashSet(StringComparer.Ordinal));
+        // With a key, concurrent requests share the job id: each stores under a name of its own, so the loser of
+        // the race below cannot overwrite the images of the job that won.
+        var jobId = key.Length > 0 ? JobIds.FromIdempotencyKey(key) : JobIds.New();
+        var owner = key.Length > 0 ? $"{jobId}-{JobIds.New()[..8]}" : jobId;
+
+        // File parts are stored while the body is read; whatever the request ends in, those it does not hand to the
+        // job are removed again.
+        var files = new IncomingImages(store, owner, hashed: key.Length > 0);
+        var kept = NoFields;
+        try
+        {
+            using var read = await readAsync(files);
+            if (read.Request is not { } incoming)
+            {
+                return read.Problem!;
+            }
+
+            var (result, used) = await StartAsync(incoming, key, jobId, owner, jobs, cancellationToken);
+            kept = used;
+            return result;
+        }
+        finally
+        {
+            await files.DiscardAsync(kept, CancellationToken.None);
+        }
+    }
+
+    private async Task<(IResult Result, IReadOnlySet<string> Used)> StartAsync(
+        IncomingVideoRequest incoming, string key, string jobId, string owner, DurableVideoJobClient jobs, CancellationToken cancellationToken)
+    {
+        var errors = VideoRequestValidator.Validate(incoming.Request, incoming.Files.Fields, incoming.Texts);
         if (!errors.IsValid)
         {
-            return Problems.Validation(errors.Errors);
+            return (Problems.Validation(errors.Errors), NoFields);
         }
 
         // A callback we would refuse to call must be refused now, not dropped when the video is done.
         if (incoming.Request.CallbackUrl is { } callback && !addresses.AllowsUrl(new Uri(callback)))
         {
-            return Problems.Validation("callback_url", "callback_url points to a loopback, private or link-local address, which this service does not call.");
+            return (Problems.Validation("callback_url", "callback_url points to a loopback, private or link-local address, which this service does not call."), NoFields);
         }
 
-        var jobId = idempotencyKey.Length > 0 ? JobIds.FromIdempotencyKey(idempotencyKey) : JobIds.New();
-        var fingerprint = idempotencyKey.Length > 0 ? await RequestFingerprint.OfAsync(incoming, cancellationToken) : null;
-        if (idempotencyKey.Length > 0 && await jobs.GetAsync(jobId, cancellationToken) is { } existing)
+        var fingerprint = key.Length > 0 ? RequestFingerprint.Of(incoming) : null;
+        if (key.Length > 0 && await jobs.GetAsync(jobId, cancellationToken) is { } existing)
         {
-            return await SameJobAsync(existing, fingerprint, jobs, cancellationToken);
+            return (await SameJobAsync(existing, fingerprint, jobs, cancellationToken), NoFields);
         }
 
-        // With a key, concurrent requests share the job id: each stores under a name of its own, so the loser of
-        // the race below cannot overwrite the images of the job that won.
-        var stored = await StoreInputsAsync(jobId, idempotencyKey.Length > 0 ? $"{jobId}-{JobIds.New()[..8]}" : jobId, incoming, cancellationToken);
+        var stored = await StoreInputsAsync(jobId, owner, incoming, cancellationToken);
         if (stored.Errors.Count > 0)
         {
-            return Problems.Validation(stored.Errors.GroupBy(e => e.Field).ToDictionary(g => g.Key, g => g.Select(e => e.Message).ToArray()));
+            return (Problems.Validation(stored.Errors.GroupBy(e => e.Field).ToDictionary(g => g.Key, g => g.Select(e => e.Message).ToArray())), NoFields);
         }
 
         var input = new VideoJobInput
@@ -93,12 +122,12 @@ public sealed class VideoJobStarter(
         if (!started)
         {
             // A concurrent request with the same Idempotency-Key won the race: its job, if it was the same request.
-            return await SameJobAsync(snapshot, fingerprint, jobs, cancellationToken);
+            return (await SameJobAsync(snapshot, fingerprint, jobs, cancellationToken), NoFields);
         }
 
         logger.LogInformation("Job {JobId} started", jobId);
         KlingTelemetry.JobStarted(jobId);
-        return await AcceptedAsync(snapshot, jobs, cancellationToken);
+        return (await AcceptedAsync(snapshot, jobs, cancellationToken), stored.Fields);
     }
 
     /// <summary>The job an Idempotency-Key already names: answered again for the same request, refused for another.</summary>
@@ -120,46 +149,41 @@ public sealed class VideoJobStarter(
         return new JobAccepted(api.Value.ExposeManagementUrls ? view with { Management = jobs.ManagementUrls(snapshot.JobId) } : view);
     }
 
-    private async Task<(StagingRequest Inputs, List<StagingError> Errors)> StoreInputsAsync(string jobId, string owner, IncomingVideoRequest incoming, CancellationToken cancellationToken)
+    /// <summary>The job's inputs: file parts already stored, text images decoded into blobs now (URLs kept as they are).</summary>
+    private async Task<(StagingRequest Inputs, List<StagingError> Errors, IReadOnlySet<string> Fields)> StoreInputsAsync(
+        string jobId, string owner, IncomingVideoRequest incoming, CancellationToken cancellationToken)
     {
         var errors = new List<StagingError>();
-        async Task<InputReference?> StoreAsync(string field, string? value)
+        var fields = new HashSet<string>(StringComparer.Ordinal);
+        async Task<InputReference?> StoreAsync(string field)
         {
-            StoredInput stored;
-            if (incoming.Files.TryGetValue(field, out var file))
-            {
-                await using var content = file.OpenReadStream();
-                stored = await store.StoreUploadAsync(owner, field, content, cancellationToken);
-            }
-            else if (value is not null && ImageSource.TryParse(value, out var source, out _))
+            var stored = incoming.Files.Find(field);
+            if (stored is null && incoming.Texts.TryGetValue(field, out var text) && ImageSource.TryParse(text, out var source, out _))
             {
                 stored = await store.StoreAsync(owner, field, source!, cancellationToken);
             }
-            else
-            {
-                return null;
-            }
 
-            if (stored.Error is { } error)
+            if (stored?.Error is { } error)
             {
                 errors.Add(error);
             }
 
-            return stored.Input;
+            fields.Add(field);
+            return stored?.Input;
         }
 
         var request = incoming.Request;
-        var image = await StoreAsync(InputFields.Image, request.Image);
-        var staticMask = await StoreAsync(InputFields.StaticMask, request.StaticMask);
+        var image = await StoreAsync(InputFields.Image);
+        var staticMask = await StoreAsync(InputFields.StaticMask);
         var masks = new List<InputReference>();
         for (var i = 0; i < (request.DynamicMasks?.Count ?? 0); i++)
         {
-            if (await StoreAsync(InputFields.DynamicMask(i), request.DynamicMasks![i].Mask) is { } mask)
+            if (await StoreAsync(InputFields.DynamicMask(i)) is { } mask)
             {
                 masks.Add(mask);
             }
         }
 
-        return (new StagingRequest(jobId, image, staticMask, masks), errors);
+        return (new StagingRequest(jobId, image, staticMask, masks), errors, fields);
     }
 }

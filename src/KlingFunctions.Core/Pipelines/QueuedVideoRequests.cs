@@ -104,7 +104,7 @@ public sealed class QueuedVideoRequests(
             return Problems.Validation(errors);
         }
 
-        return await starter.StartAsync(new IncomingVideoRequest(read.Request, new Dictionary<string, IFormFile>()), key, jobs, cancellationToken);
+        return await starter.StartAsync(body, key, jobs, cancellationToken);
     }
 
     private async Task PoisonAsync(string messageText, string messageId, ProblemDetails problem, CancellationToken cancellationToken)

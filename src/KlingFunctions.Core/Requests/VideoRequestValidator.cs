@@ -19,22 +19,33 @@ public static class VideoRequestValidator
     private static readonly string[] Durations = ["5", "10"];
 
     private static readonly HashSet<string> NoUploads = [];
+    private static readonly Dictionary<string, ReadOnlyMemory<byte>> NoTexts = [];
 
     /// <summary>Returns every problem at once, keyed by JSON field name.</summary>
     /// <param name="uploads">
     /// Fields whose image came as a multipart file part (<c>image</c>, <c>dynamic_masks[0].mask</c>): present,
     /// with their bytes checked where they are stored.
     /// </param>
-    public static RequestErrors Validate(VideoRequest request, IReadOnlySet<string>? uploads = null)
+    /// <param name="texts">
+    /// Image fields whose value was read as UTF-8 from the body rather than into the request's strings (a JSON body's
+    /// images, see <c>JsonImageValues</c>): checked like the strings.
+    /// </param>
+    public static RequestErrors Validate(VideoRequest request, IReadOnlySet<string>? uploads = null, IReadOnlyDictionary<string, ReadOnlyMemory<byte>>? texts = null)
     {
         ArgumentNullException.ThrowIfNull(request);
         var errors = new RequestErrors();
+        texts ??= NoTexts;
+        if (texts.Count > 0)
+        {
+            uploads = new HashSet<string>([.. uploads ?? NoUploads, .. texts.Keys], StringComparer.Ordinal);
+        }
+
         uploads ??= NoUploads;
 
         CheckDuration(request.Duration, errors);
         CheckCfgScale(request.CfgScale, errors);
         CheckPrompts(request, uploads, errors);
-        CheckImages(request, uploads, errors);
+        CheckImages(request, uploads, texts, errors);
         CheckCallbackUrl(request.CallbackUrl, errors);
 
         return errors;
@@ -87,15 +98,15 @@ public static class VideoRequestValidator
         }
     }
 
-    private static void CheckImages(VideoRequest request, IReadOnlySet<string> uploads, RequestErrors errors)
+    private static void CheckImages(VideoRequest request, IReadOnlySet<string> uploads, IReadOnlyDictionary<string, ReadOnlyMemory<byte>> texts, RequestErrors errors)
     {
-        CheckImage("image", request.Image, errors);
-        CheckImage("static_mask", request.StaticMask, errors);
+        CheckImage("image", request.Image, texts, errors);
+        CheckImage("static_mask", request.StaticMask, texts, errors);
 
         var masks = request.DynamicMasks ?? [];
         for (var i = 0; i < masks.Count; i++)
         {
-            CheckDynamicMask($"dynamic_masks[{i}]", masks[i], uploads, errors);
+            CheckDynamicMask($"dynamic_masks[{i}]", masks[i], uploads, texts, errors);
         }
 
         var hasImage = request.Image is not null || uploads.Contains("image");
@@ -105,7 +116,7 @@ public static class VideoRequestValidator
         }
     }
 
-    private static void CheckDynamicMask(string field, DynamicMask? mask, IReadOnlySet<string> uploads, RequestErrors errors)
+    private static void CheckDynamicMask(string field, DynamicMask? mask, IReadOnlySet<string> uploads, IReadOnlyDictionary<string, ReadOnlyMemory<byte>> texts, RequestErrors errors)
     {
         if (mask is null)
         {
@@ -119,7 +130,7 @@ public static class VideoRequestValidator
         }
         else
         {
-            CheckImage($"{field}.mask", mask.Mask, errors);
+            CheckImage($"{field}.mask", mask.Mask, texts, errors);
         }
 
         var points = mask.Trajectories;
@@ -155,14 +166,25 @@ public static class VideoRequestValidator
         }
     }
 
-    private static void CheckImage(string field, string? value, RequestErrors errors)
+    private static void CheckImage(string field, string? value, IReadOnlyDictionary<string, ReadOnlyMemory<byte>> texts, RequestErrors errors)
     {
-        if (value is null)
+        ImageSource? source;
+        string? error;
+        bool parsed;
+        if (value is not null)
+        {
+            parsed = ImageSource.TryParse(value, out source, out error);
+        }
+        else if (texts.TryGetValue(field, out var text))
+        {
+            parsed = ImageSource.TryParse(text, out source, out error);
+        }
+        else
         {
             return;
         }
 
-        if (!ImageSource.TryParse(value, out var source, out var error))
+        if (!parsed)
         {
             errors.Add(field, $"{field} {error}");
         }

@@ -22,22 +22,23 @@ public static class InputFields
             throw new ArgumentException("A job id must not contain '/'.", nameof(jobId));
         }
 
-        return $"{jobId}/{BlobStem(field)}{format.Extension()}";
+        var stem = BlobStem(field) ?? throw new ArgumentException($"'{field}' is not an image field of the create call.", nameof(field));
+        return $"{jobId}/{stem}{format.Extension()}";
     }
 
-    private static string BlobStem(string field)
+    /// <summary><c>image</c>, <c>static_mask</c> or <c>dynamic_masks[i].mask</c>: a field that carries an image.</summary>
+    public static bool IsImageField(string field) => BlobStem(field) is not null;
+
+    private static string? BlobStem(string field)
     {
         if (field is Image or StaticMask)
         {
             return field;
         }
 
-        if (field.StartsWith(DynamicMaskPrefix, StringComparison.Ordinal) && field.EndsWith(DynamicMaskSuffix, StringComparison.Ordinal)
-            && int.TryParse(field.AsSpan(DynamicMaskPrefix.Length, field.Length - DynamicMaskPrefix.Length - DynamicMaskSuffix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out var index))
-        {
-            return string.Create(CultureInfo.InvariantCulture, $"dynamic_masks/{index}");
-        }
-
-        throw new ArgumentException($"'{field}' is not an image field of the create call.", nameof(field));
+        return field.StartsWith(DynamicMaskPrefix, StringComparison.Ordinal) && field.EndsWith(DynamicMaskSuffix, StringComparison.Ordinal)
+            && int.TryParse(field.AsSpan(DynamicMaskPrefix.Length, field.Length - DynamicMaskPrefix.Length - DynamicMaskSuffix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out var index)
+            ? string.Create(CultureInfo.InvariantCulture, $"dynamic_masks/{index}")
+            : null;
     }
 }

@@ -9,6 +9,7 @@ public sealed class LimitedReadStream(Stream inner, long limit) : Stream
 {
     private byte[] peeked = [];
     private int peekedOffset;
+    private int peekedCount;
 
     /// <summary>Bytes handed to the reader so far.</summary>
     public long BytesRead { get; private set; }
@@ -27,18 +28,26 @@ public sealed class LimitedReadStream(Stream inner, long limit) : Stream
         set => throw new NotSupportedException();
     }
 
-    /// <summary>Reads up to <paramref name="count"/> bytes that later reads return again.</summary>
+    /// <summary>
+    /// Reads up to <paramref name="count"/> bytes that later reads return again. Peeking again, before the first read,
+    /// for at most as many bytes, returns the same bytes (so a caller may look before handing the stream on).
+    /// </summary>
     public async Task<ReadOnlyMemory<byte>> PeekAsync(int count, CancellationToken cancellationToken)
     {
-        if (BytesRead > 0 || peeked.Length > 0)
+        if (BytesRead > 0 || peekedOffset > 0 || (peekedCount > 0 && count > peekedCount))
         {
-            throw new InvalidOperationException("Peek only before the first read.");
+            throw new InvalidOperationException("Peek only before the first read, and for no more bytes than before.");
         }
 
-        var buffer = new byte[count];
-        var read = await inner.ReadAtLeastAsync(buffer, count, throwOnEndOfStream: false, cancellationToken);
-        peeked = buffer[..read];
-        return peeked;
+        if (peekedCount == 0)
+        {
+            var buffer = new byte[count];
+            var read = await inner.ReadAtLeastAsync(buffer, count, throwOnEndOfStream: false, cancellationToken);
+            peeked = buffer[..read];
+            peekedCount = count;
+        }
+
+        return peeked.AsMemory(0, Math.Min(count, peeked.Length));
     }
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)

@@ -123,7 +123,8 @@ public sealed class PublicUrlFetcher(HttpClient http, SourceAddressPolicy policy
         return new FetchOutcome(0, reason, Transient: transient);
     }
 
-    private static FetchOutcome TooLarge(long maxBytes)
+    /// <summary>The outcome of content over <paramref name="maxBytes"/>, however it was found out.</summary>
+    public static FetchOutcome TooLarge(long maxBytes)
         => new(0, string.Create(CultureInfo.InvariantCulture, $"is larger than the limit of {maxBytes:N0} bytes."), TooLarge: true);
 
     private static bool IsRedirect(HttpStatusCode status) => status is HttpStatusCode.MovedPermanently or HttpStatusCode.Found

@@ -47,6 +47,30 @@ public sealed class SourceAddressPolicy
     /// </summary>
     public bool AllowsUrl(Uri url) => AllowsScheme(url) && AllowsLiteralHost(url);
 
+    /// <summary>
+    /// For a copy the storage service makes itself: it may connect to any address the host resolves to, so every one
+    /// of them must be allowed (a fetch of ours checks the one it connects to, in <see cref="ConnectAsync"/>).
+    /// </summary>
+    public async Task<bool> AllowsEveryAddressAsync(Uri url, CancellationToken cancellationToken)
+    {
+        if (!AllowsScheme(url))
+        {
+            return false;
+        }
+
+        try
+        {
+            var addresses = IPAddress.TryParse(url.IdnHost, out var literal)
+                ? [literal]
+                : await Dns.GetHostAddressesAsync(url.IdnHost, cancellationToken);
+            return addresses.Length > 0 && addresses.All(address => Allows(new IPEndPoint(address, url.Port)));
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+
     private bool AllowsLiteralHost(Uri url)
     {
         IPAddress[] addresses = url.IsLoopback && !IPAddress.TryParse(url.IdnHost, out _)

@@ -1,20 +1,30 @@
 using System.Text;
+using Azure.Storage.Blobs;
 using KlingFunctions.Http;
+using KlingFunctions.Staging;
+using KlingFunctions.Storage;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
 namespace KlingFunctions.Core.Tests.Http;
 
 public sealed class IncomingVideoRequestReaderTests
 {
+    /// <summary>Where file parts would go; these requests have none, so it is never called.</summary>
+    private static readonly IncomingImages NoFiles = new(
+        new InputBlobStore(new BlobContainers(new BlobServiceClient("UseDevelopmentStorage=true"), Options.Create(new StorageOptions()), NullLogger<BlobContainers>.Instance), NullLogger<InputBlobStore>.Instance),
+        "job",
+        hashed: false);
+
     [Fact]
     public async Task A_JSON_body_without_Content_Length_is_cut_off_at_the_limit_with_413()
     {
         var reader = new IncomingVideoRequestReader(Options.Create(new ApiOptions { MaxRequestBytes = 4096 }));
         var request = Request("application/json", $"{{\"prompt\":\"{new string('a', 10_000)}\",\"duration\":\"5\"}}");
 
-        var read = await reader.ReadAsync(request, CancellationToken.None);
+        var read = await reader.ReadAsync(request, NoFiles, CancellationToken.None);
 
         Assert.Equal(StatusCodes.Status413PayloadTooLarge, Assert.IsType<ProblemHttpResult>(read.Problem).StatusCode);
     }
@@ -28,7 +38,7 @@ public sealed class IncomingVideoRequestReaderTests
         var body = $"--{boundary}\r\nContent-Disposition: form-data; name=\"image\"\r\n\r\n{image}\r\n"
             + $"--{boundary}\r\nContent-Disposition: form-data; name=\"duration\"\r\n\r\n5\r\n--{boundary}--\r\n";
 
-        var read = await reader.ReadAsync(Request($"multipart/form-data; boundary={boundary}", body), CancellationToken.None);
+        var read = await reader.ReadAsync(Request($"multipart/form-data; boundary={boundary}", body), NoFiles, CancellationToken.None);
 
         var problem = Assert.IsType<ProblemHttpResult>(read.Problem);
         Assert.Equal(StatusCodes.Status413PayloadTooLarge, problem.StatusCode);
@@ -45,7 +55,7 @@ public sealed class IncomingVideoRequestReaderTests
         var body = $"--{boundary}\r\nContent-Disposition: form-data; name=\"prompt\"\r\n\r\n{prompt}\r\n"
             + $"--{boundary}\r\nContent-Disposition: form-data; name=\"duration\"\r\n\r\n5\r\n--{boundary}--\r\n";
 
-        var read = await reader.ReadAsync(Request($"multipart/form-data; boundary={boundary}", body), CancellationToken.None);
+        var read = await reader.ReadAsync(Request($"multipart/form-data; boundary={boundary}", body), NoFiles, CancellationToken.None);
 
         Assert.Equal(prompt, read.Request?.Request.Prompt);
     }
@@ -56,7 +66,7 @@ public sealed class IncomingVideoRequestReaderTests
         var reader = new IncomingVideoRequestReader(Options.Create(new ApiOptions()));
         var json = $"{{\"image\":\"{new string('A', (int)new ApiOptions().MaxJsonBytes)}\",\"duration\":\"5\"}}";
 
-        var read = await reader.ReadAsync(Request("application/json", json), CancellationToken.None);
+        var read = await reader.ReadAsync(Request("application/json", json), NoFiles, CancellationToken.None);
 
         var problem = Assert.IsType<ProblemHttpResult>(read.Problem);
         Assert.Equal(StatusCodes.Status413PayloadTooLarge, problem.StatusCode);
@@ -72,7 +82,7 @@ public sealed class IncomingVideoRequestReaderTests
     {
         var reader = new IncomingVideoRequestReader(Options.Create(new ApiOptions()));
 
-        var read = await reader.ReadAsync(Request("text/plain", "hello"), CancellationToken.None);
+        var read = await reader.ReadAsync(Request("text/plain", "hello"), NoFiles, CancellationToken.None);
 
         Assert.Equal(StatusCodes.Status415UnsupportedMediaType, Assert.IsType<ProblemHttpResult>(read.Problem).StatusCode);
     }

@@ -1,0 +1,59 @@
+using System.Security.Cryptography;
+using KlingFunctions.Storage;
+
+namespace KlingFunctions.Staging;
+
+/// <summary>
+/// The file parts of one start request, each stored as it is read (no temporary file; the SDK's pooled buffer) and, when
+/// the request has an Idempotency-Key, hashed on the way for its fingerprint. The request is validated once its body
+/// has been read, so what it then refuses, or does not use, is removed again with <see cref="DiscardAsync"/>.
+/// </summary>
+public sealed class IncomingImages(InputBlobStore store, string owner, bool hashed)
+{
+    private readonly Dictionary<string, Received> received = new(StringComparer.Ordinal);
+
+    /// <summary>The fields that came as non-empty file parts.</summary>
+    public IReadOnlySet<string> Fields => received.Keys.ToHashSet(StringComparer.Ordinal);
+
+    public StoredInput? Find(string field) => received.GetValueOrDefault(field)?.Stored;
+
+    /// <summary>SHA-256 of the part's bytes, when hashed and stored whole.</summary>
+    public byte[]? DigestOf(string field) => received.GetValueOrDefault(field)?.Digest;
+
+    /// <summary>
+    /// Stores a file part. As with the form reader before, the first part of a field counts, an empty one (an HTML
+    /// form's empty file input) is no image, and parts that are not image fields are not kept.
+    /// </summary>
+    public async Task AddAsync(string field, Stream content, CancellationToken cancellationToken)
+    {
+        if (!InputFields.IsImageField(field) || received.ContainsKey(field))
+        {
+            return;
+        }
+
+        using var hash = hashed ? SHA256.Create() : null;
+        await using var hashing = hash is null ? null : new CryptoStream(content, hash, CryptoStreamMode.Read, leaveOpen: true);
+        var limited = new LimitedReadStream(hashing ?? content, SourceImageInspector.MaxImageBytes);
+        if ((await limited.PeekAsync(ImageFormats.SignatureLength, cancellationToken)).IsEmpty)
+        {
+            return;
+        }
+
+        var stored = await store.StoreUploadAsync(owner, field, limited, cancellationToken);
+        received[field] = new Received(stored, stored.Error is null ? hash?.Hash : null);
+    }
+
+    /// <summary>Deletes every stored part whose field is not in <paramref name="keep"/> (all of them for a refused request).</summary>
+    public async Task DiscardAsync(IReadOnlySet<string> keep, CancellationToken cancellationToken)
+    {
+        foreach (var (field, part) in received)
+        {
+            if (!keep.Contains(field) && part.Stored.Input?.BlobName is { } blobName)
+            {
+                await store.DeleteAsync(blobName, cancellationToken);
+            }
+        }
+    }
+
+    private sealed record Received(StoredInput Stored, byte[]? Digest);
+}
