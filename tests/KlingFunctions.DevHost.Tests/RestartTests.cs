@@ -82,7 +82,9 @@ public sealed class RestartTests(AzuriteFixture azurite)
 
     /// <summary>Freepik takes 4 s, long enough for the DevHost to go away while the job waits.</summary>
     private static Task<FreepikSimulatorServer> SlowSimulatorAsync(int? maxConcurrentTasks = null)
-        => FreepikSimulatorServer.StartAsync(new FreepikSimulatorOptions { InProgressAfter = TimeSpan.FromMilliseconds(200), CompletedAfter = TimeSpan.FromSeconds(4), MaxConcurrentTasks = maxConcurrentTasks }, CancellationToken.None);
+        => FreepikSimulatorServer.StartAsync(
+            new FreepikSimulatorOptions { ApiKey = TestDevHost.NewApiKey(), InProgressAfter = TimeSpan.FromMilliseconds(200), CompletedAfter = TimeSpan.FromSeconds(4), MaxConcurrentTasks = maxConcurrentTasks },
+            CancellationToken.None);
 
     /// <summary>One task hub for both DevHosts; no webhooks (the first DevHost's address is gone), polls every 2 s.</summary>
     private static Dictionary<string, string?> Settings(FreepikSimulatorServer simulator) => new(TestDevHost.UsingSimulator(simulator))

@@ -47,6 +47,9 @@ public sealed class TestDevHost : IAsyncDisposable
             ["DevHost:Telemetry"] = "None",
             ["DevHost:TaskHub"] = NewTaskHub(),
 
+            // A Freepik account of its own: jobs of other tests never hold this host's Freepik slots.
+            ["FreepikSimulator:ApiKey"] = NewApiKey(),
+
             // Every host reads a request queue of its own in the shared Azurite.
             ["Pipelines:RequestQueue"] = NewTaskHub(),
 
@@ -66,6 +69,9 @@ public sealed class TestDevHost : IAsyncDisposable
         await host.StartAsync(CancellationToken.None);
         return new TestDevHost(host, new HttpClient { BaseAddress = new Uri(url) });
     }
+
+    /// <summary>A simulated Freepik account of its own, with Freepik slots of its own.</summary>
+    public static string NewApiKey() => "sim-" + Guid.NewGuid().ToString("N")[..12];
 
     /// <summary>A task hub name of its own (Azure Storage: letters and digits, starting with a letter).</summary>
     public static string NewTaskHub() => "t" + Guid.NewGuid().ToString("N")[..16];
