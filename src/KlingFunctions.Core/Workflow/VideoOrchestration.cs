@@ -204,8 +204,7 @@ public sealed class VideoOrchestration : TaskOrchestrator<VideoJobInput, VideoJo
                         return null;
                     }
 
-                    await context.CreateTimer(backAt, CancellationToken.None);
-                    firedAt = backAt;
+                    await SleepUntilAsync(backAt);
                     continue;
                 }
 
@@ -222,8 +221,7 @@ public sealed class VideoOrchestration : TaskOrchestrator<VideoJobInput, VideoJo
                 }
 
                 logger.LogWarning("Job {JobId}: Freepik is unavailable ({Message}); create attempt {Attempt} retries at {RetryAt}", input.JobId, result.Message, attempt, retryAt);
-                await context.CreateTimer(retryAt, CancellationToken.None);
-                firedAt = retryAt;
+                await SleepUntilAsync(retryAt);
             }
         }
 
@@ -351,6 +349,13 @@ public sealed class VideoOrchestration : TaskOrchestrator<VideoJobInput, VideoJo
             }
 
             return task;
+        }
+
+        /// <summary>A durable timer until <paramref name="at"/>, after which <see cref="Now"/> is never before it.</summary>
+        private async Task SleepUntilAsync(DateTime at)
+        {
+            await context.CreateTimer(at, CancellationToken.None);
+            firedAt = at;
         }
 
         /// <summary>The next event of a kind, or null when the durable timer for <paramref name="until"/> fires first.</summary>
