@@ -12,6 +12,17 @@ public enum DurableEngine
     InMemory,
 }
 
+/// <summary>
+/// How many activities and orchestrations the DevHost's Durable worker runs at once, on either engine: by default
+/// what the Functions app's host.json gives Durable Functions (<c>maxConcurrentActivityFunctions</c>,
+/// <c>maxConcurrentOrchestratorFunctions</c>), so both hosts schedule work alike.
+/// </summary>
+public sealed record DurableConcurrency(int Activities = DurableConcurrency.DefaultActivities, int Orchestrations = DurableConcurrency.DefaultOrchestrations)
+{
+    public const int DefaultActivities = 10;
+    public const int DefaultOrchestrations = 50;
+}
+
 /// <summary>What the DevHost decides at start-up from configuration (section <c>DevHost</c> and the app's own).</summary>
 public sealed record DevHostSettings(string Url, bool UsesSimulator, bool HasStorage, int AzuritePort)
 {
@@ -24,6 +35,8 @@ public sealed record DevHostSettings(string Url, bool UsesSimulator, bool HasSto
 
     /// <summary>The longest the Azure Storage backend waits between polls of an idle queue: the worst delay of a timer or event.</summary>
     public TimeSpan MaxQueuePollingInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    public DurableConcurrency Concurrency { get; init; } = new();
 
     /// <summary>How often finished jobs past <c>Workflow:Retention</c> are purged (the Functions app: every hour).</summary>
     public TimeSpan PurgeInterval { get; init; } = TimeSpan.FromHours(1);
@@ -50,7 +63,16 @@ public sealed record DevHostSettings(string Url, bool UsesSimulator, bool HasSto
             TaskHub = configuration["DevHost:TaskHub"] is { Length: > 0 } hub ? hub : DefaultTaskHub,
             MaxQueuePollingInterval = configuration.GetValue("DevHost:MaxQueuePollingInterval", TimeSpan.FromSeconds(1)),
             PurgeInterval = configuration.GetValue("DevHost:PurgeInterval", TimeSpan.FromHours(1)),
+            Concurrency = new DurableConcurrency(
+                Positive(configuration, "DevHost:MaxConcurrentActivityFunctions", DurableConcurrency.DefaultActivities),
+                Positive(configuration, "DevHost:MaxConcurrentOrchestratorFunctions", DurableConcurrency.DefaultOrchestrations)),
         };
+    }
+
+    private static int Positive(IConfiguration configuration, string key, int defaultValue)
+    {
+        var value = configuration.GetValue(key, defaultValue);
+        return value > 0 ? value : throw new InvalidOperationException($"{key} must be at least 1 (it is {value}).");
     }
 
     /// <summary>The addresses this host listens on, as the outbound address guard sees them.</summary>

@@ -3,7 +3,6 @@ using DurableTask.Core;
 using KlingFunctions.DevHost.Azurite;
 using KlingFunctions.Workflow;
 using Microsoft.DurableTask.Client;
-using Microsoft.DurableTask.Testing.Sidecar;
 using Microsoft.DurableTask.Worker;
 using Microsoft.Extensions.Options;
 
@@ -17,13 +16,12 @@ internal static class DurableEngineRegistration
 {
     private static readonly TimeSpan PartitionTableTimeout = TimeSpan.FromSeconds(30);
 
-
     public static IServiceCollection AddDurableEngine(this IServiceCollection services, DevHostSettings settings, IConfiguration configuration)
     {
         var address = new Uri($"http://127.0.0.1:{AzuriteProcess.FreePort()}");
         services.AddSingleton(provider => settings.Engine switch
         {
-            DurableEngine.InMemory => (IOrchestrationService)new InMemoryOrchestrationService(provider.GetRequiredService<ILoggerFactory>()),
+            DurableEngine.InMemory => (IOrchestrationService)new InMemoryBackend(provider.GetRequiredService<ILoggerFactory>(), settings.Concurrency),
             _ => AzureStorage(settings, configuration, provider),
         });
 
@@ -73,6 +71,9 @@ internal static class DurableEngineRegistration
             // The app lease keeps a second app version off a shared hub; for one DevHost it only makes a restart after
             // a crash wait a minute for the dead process's lease to expire.
             UseAppLease = false,
+
+            MaxConcurrentTaskActivityWorkItems = settings.Concurrency.Activities,
+            MaxConcurrentTaskOrchestrationWorkItems = settings.Concurrency.Orchestrations,
 
             LoggerFactory = provider.GetRequiredService<ILoggerFactory>(),
         });
