@@ -68,6 +68,9 @@ public sealed class VideoOrchestration : TaskOrchestrator<VideoJobInput, VideoJo
         /// <summary>The pool of the Freepik slot the job holds or is in line for, until it gives it back.</summary>
         private string? slotPool;
 
+        /// <summary>A slot being given back while the job goes on (the archive copy); <see cref="FinishAsync"/> waits for it.</summary>
+        private Task? slotReturn;
+
         /// <summary>Why the job is in line, for its outcome if the deadline comes first.</summary>
         private string? waitingFor;
 
@@ -156,8 +159,8 @@ public sealed class VideoOrchestration : TaskOrchestrator<VideoJobInput, VideoJo
             var final = await WaitForTerminalStatusAsync(task, submittedAt);
 
             // The task is done with Freepik (or the job stops waiting for it): the slot goes to the next in line now,
-            // not after the archive copy.
-            await GiveBackSlotAsync();
+            // beside the archive copy rather than before or after it.
+            StartGivingBackSlot();
             return await OutcomeAsync(final);
         }
 
@@ -266,12 +269,26 @@ public sealed class VideoOrchestration : TaskOrchestrator<VideoJobInput, VideoJo
         /// <summary>Gives the slot (or the place in line) back, and wakes the jobs that may take it.</summary>
         private async Task GiveBackSlotAsync()
         {
-            if (slotPool is not { } pool)
+            StartGivingBackSlot();
+            if (slotReturn is { } pending)
             {
-                return;
+                slotReturn = null;
+                await pending;
             }
+        }
 
-            slotPool = null;
+        /// <summary>Starts giving the slot back without waiting for it: the release activity runs beside the next one.</summary>
+        private void StartGivingBackSlot()
+        {
+            if (slotPool is { } pool)
+            {
+                slotPool = null;
+                slotReturn = ReleaseSlotAsync(pool);
+            }
+        }
+
+        private async Task ReleaseSlotAsync(string pool)
+        {
             string[] next;
             try
             {
@@ -517,10 +534,11 @@ public sealed class VideoOrchestration : TaskOrchestrator<VideoJobInput, VideoJo
 
         private async Task<VideoJobResult> FinishAsync(VideoJobResult outcome)
         {
-            // Every ending gives the slot back, however the job got here.
-            await GiveBackSlotAsync();
             var result = outcome.Bounded();
             Report(progress with { Stage = JobStage.Done, Result = result });
+
+            // Every ending gives the slot back, however the job got here; the outcome is shown without waiting for it.
+            await GiveBackSlotAsync();
             logger.LogInformation("Job {JobId} finished {Status} {ErrorCode}", input.JobId, result.Status, result.Error?.Code);
             if (!context.IsReplaying)
             {
