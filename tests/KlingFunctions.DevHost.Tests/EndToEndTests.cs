@@ -52,6 +52,22 @@ public sealed class EndToEndTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task The_202_shows_the_job_as_its_later_views_do_pending_and_with_the_same_creation_time()
+    {
+        await using var host = await TestDevHost.StartAsync(azurite);
+
+        using var response = await host.PostAsync(TestDevHost.Request("a cat reading"));
+        var accepted = await response.Content.ReadFromJsonAsync<JsonElement>();
+        var id = accepted.GetProperty("id").GetString()!;
+        var finished = await host.WaitUntilFinishedAsync(id);
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        Assert.Equal(("Pending", "Queued"), (accepted.GetProperty("status").GetString(), accepted.GetProperty("stage").GetString()));
+        Assert.Equal(accepted.GetProperty("createdAt").GetDateTimeOffset(), finished.GetProperty("createdAt").GetDateTimeOffset());
+        Assert.Equal("Completed", finished.GetProperty("status").GetString());
+    }
+
+    [Fact]
     public async Task A_job_whose_webhooks_are_lost_is_completed_by_polling()
     {
         await using var host = await TestDevHost.StartAsync(azurite, FastPolling);

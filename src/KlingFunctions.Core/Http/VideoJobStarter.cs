@@ -116,13 +116,12 @@ public sealed class VideoJobStarter(
             Settings = workflow.Value.ToSettings(webhooksEnabled: !string.IsNullOrWhiteSpace(webhooks.Value.PublicBaseUrl)) with { PublishEvents = events.Enabled },
         };
 
-        var started = await jobs.StartAsync(jobId, input, cancellationToken);
-        var snapshot = await jobs.GetAsync(jobId, cancellationToken)
-            ?? new VideoJobSnapshot(jobId, JobRuntimeStatus.Pending, input.CreatedAt, input.CreatedAt, null, null, null, fingerprint);
-        if (!started)
+        // The job as it is the moment it starts: the engine need not be asked again.
+        var snapshot = new VideoJobSnapshot(jobId, JobRuntimeStatus.Pending, input.CreatedAt, input.CreatedAt, null, null, null, fingerprint);
+        if (!await jobs.StartAsync(jobId, input, cancellationToken))
         {
             // A concurrent request with the same Idempotency-Key won the race: its job, if it was the same request.
-            return (await SameJobAsync(snapshot, fingerprint, jobs, cancellationToken), NoFields);
+            return (await SameJobAsync(await jobs.GetAsync(jobId, cancellationToken) ?? snapshot, fingerprint, jobs, cancellationToken), NoFields);
         }
 
         logger.LogInformation("Job {JobId} started", jobId);

@@ -46,16 +46,18 @@ public sealed class DurableVideoJobClient(DurableTaskClient client, Func<string,
         }
 
         var status = ToJobRuntimeStatus(metadata.RuntimeStatus);
+        var input = metadata.ReadInputAs<VideoJobInput>();
         return new VideoJobSnapshot(
             jobId,
             status,
-            metadata.CreatedAt,
+            // When the request was accepted, as the 202 said; the engine's own record of the instance comes a little later.
+            input?.CreatedAt ?? metadata.CreatedAt,
             metadata.LastUpdatedAt,
             metadata.ReadCustomStatusAs<VideoJobProgress>(),
             // Only a completed orchestration's output is ours: a terminated one holds the termination reason.
             status == JobRuntimeStatus.Completed ? metadata.ReadOutputAs<VideoJobResult>() : null,
             metadata.FailureDetails?.ErrorMessage,
-            metadata.ReadInputAs<VideoJobInput>()?.RequestFingerprint);
+            input?.RequestFingerprint);
     }
 
     /// <summary>Raises Freepik's <paramref name="update"/> to the job, unless it can change nothing there.</summary>
