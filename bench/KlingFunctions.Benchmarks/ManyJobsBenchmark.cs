@@ -65,7 +65,9 @@ internal static class ManyJobsBenchmark
 
         Report.Progress($"jobs: {Jobs} jobs at once (archive {archive})");
         var durationsBefore = activities.Durations().ToDictionary(p => p.Key, p => p.Value.Count, StringComparer.Ordinal);
+        var cpu = new ProcessorTimes(process, bench);
         var run = await JobRun.RunAsync(bench, Jobs, body, activities: null, storage: null, timeout, cancellationToken);
+        var (processCpu, azuriteCpu) = cpu.Since();
         await sampling.CancelAsync();
         await sampler;
         process.Refresh();
@@ -102,6 +104,8 @@ internal static class ManyJobsBenchmark
                 ["RSS after warm-up (baseline)", Report.Mb(idleRss), "", ""],
                 ["peak RSS during the run (sampled every 50 ms)", Report.Mb(peakDuringRun), "", ""],
                 ["peak RSS of the process so far (PeakWorkingSet64)", Report.Mb(peakRss), "≤ 500 MB", Report.Verdict(peakRss <= 500L * 1024 * 1024)],
+                ["processor time during the run: this process (client, DevHost, simulator; 2 cores = 200 %)", Report.Percent(processCpu / run.Total), "", ""],
+                ["processor time during the run: Azurite (Node runs its JavaScript on one thread)", azuriteCpu is { } azurite ? Report.Percent(azurite / run.Total) : "not measured (an Azurite the benchmark did not start)", "", ""],
                 ["GC pauses so far in the process", $"{Report.Number(GC.GetTotalPauseDuration().TotalMilliseconds, "0")} ms in {GC.CollectionCount(0)} gen0, {GC.CollectionCount(2)} gen2 collections", "", ""],
             ]);
         report.Line($"RSS includes the load generator's 1,000 client connections and the embedded simulator (both in this process); Azurite runs in its own process. Warnings or errors logged: {logs.ProblemCount}.");
@@ -120,5 +124,21 @@ internal static class ManyJobsBenchmark
                 var measured = p.Value.Skip(durationsBefore.GetValueOrDefault(p.Key)).ToArray();
                 return (IReadOnlyList<string>)[p.Key, measured.Length.ToString(CultureInfo.InvariantCulture), Report.Ms(Stats.Percentile(measured, 50)), Report.Ms(Stats.Percentile(measured, 99)), Report.Ms(measured.DefaultIfEmpty(0).Max())];
             }));
+    }
+
+    /// <summary>Processor time of this process and of Azurite from now on: which of them the run was waiting for.</summary>
+    private sealed class ProcessorTimes(Process process, BenchHost bench)
+    {
+        private readonly TimeSpan processStart = Current(process);
+        private readonly TimeSpan? azuriteStart = bench.AzuriteProcessorTime;
+
+        public (TimeSpan Process, TimeSpan? Azurite) Since()
+            => (Current(process) - processStart, bench.AzuriteProcessorTime - azuriteStart);
+
+        private static TimeSpan Current(Process process)
+        {
+            process.Refresh();
+            return process.TotalProcessorTime;
+        }
     }
 }

@@ -22,9 +22,13 @@ internal sealed class BenchHost : IAsyncDisposable
         Client = client;
     }
 
-    /// <summary>Freepik's limit on concurrent tasks lifted, unless a benchmark sets it: the others measure the service, not the line.</summary>
-    private static readonly Dictionary<string, string?> NoTaskLimit = new()
+    /// <summary>
+    /// Defaults a benchmark may override: Freepik's limit on concurrent tasks lifted (the others measure the service,
+    /// not the line), and no console exporter of traces and metrics (writing every span costs more than the work).
+    /// </summary>
+    private static readonly Dictionary<string, string?> Defaults = new()
     {
+        ["DevHost:Telemetry"] = "None",
         ["Freepik:MaxConcurrentTasks"] = "10000",
         ["FreepikSimulator:MaxConcurrentTasks"] = "10000",
     };
@@ -43,6 +47,9 @@ internal sealed class BenchHost : IAsyncDisposable
 
     public string StorageConnectionString => azurite.ConnectionString;
 
+    /// <summary>Azurite's processor time so far; null when the benchmark uses an Azurite it did not start.</summary>
+    public TimeSpan? AzuriteProcessorTime => azurite.ProcessorTime;
+
     public Uri BaseAddress => Client.BaseAddress!;
 
     /// <summary>
@@ -51,7 +58,6 @@ internal sealed class BenchHost : IAsyncDisposable
     /// </summary>
     public static Dictionary<string, string?> QuietJobs() => new()
     {
-        ["DevHost:Telemetry"] = "None",
         ["FreepikSimulator:InProgressAfter"] = "01:00:00",
         ["FreepikSimulator:CompletedAfter"] = "01:00:00",
         ["Workflow:FirstPoll"] = "00:30:00",
@@ -79,7 +85,7 @@ internal sealed class BenchHost : IAsyncDisposable
 
         var host = await DevHostApplication.CreateAsync([], builder =>
         {
-            builder.Configuration.AddInMemoryCollection(NoTaskLimit).AddInMemoryCollection(configuration);
+            builder.Configuration.AddInMemoryCollection(Defaults).AddInMemoryCollection(configuration);
             builder.Logging.ClearProviders();
             builder.Logging.AddProvider(logs);
             builder.Logging.SetMinimumLevel(LogLevel.Warning);

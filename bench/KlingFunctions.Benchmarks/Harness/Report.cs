@@ -84,6 +84,8 @@ internal sealed class Report(string name)
 
     public static string Ratio(double ratio) => ratio.ToString("0.00", CultureInfo.InvariantCulture) + "×";
 
+    public static string Percent(double fraction) => (fraction * 100).ToString("0", CultureInfo.InvariantCulture) + " %";
+
     public static string Number(double value, string format = "0.00") => value.ToString(format, CultureInfo.InvariantCulture);
 
     public static string Verdict(bool met) => met ? "met" : "**missed**";

@@ -8,7 +8,7 @@ namespace KlingFunctions.Benchmarks.Harness;
 /// <summary>
 /// Counts the storage requests the Azure SDK sends from this process (the <c>Azure-Core</c> event source's
 /// <c>Request</c> event, one per HTTP attempt, retries included), by method and <c>comp</c> operation, with the
-/// submit ledger's requests apart.
+/// submit ledger's and the Freepik slots' requests apart.
 /// </summary>
 internal sealed partial class StorageRequestCounter : EventListener
 {
@@ -47,8 +47,12 @@ internal sealed partial class StorageRequestCounter : EventListener
             : null;
         var key = comp is null ? method : $"{method} {comp}";
 
-        // The submit ledger's blobs ({jobId}/submit-{attempt}.json, SubmitLedger.BlobName) are counted apart.
-        counts.AddOrUpdate(LedgerBlob().IsMatch(parts[0]) ? $"{key} (submit ledger)" : key, 1, static (_, count) => count + 1);
+        // The submit ledger's blobs ({jobId}/submit-{attempt}.json, SubmitLedger.BlobName) and the Freepik slots'
+        // (freepik-slots/{pool}.json, FreepikSlots) are counted apart.
+        var blob = LedgerBlob().IsMatch(parts[0]) ? $"{key} (submit ledger)"
+            : parts[0].Contains("/freepik-slots/", StringComparison.Ordinal) ? $"{key} (Freepik slots)"
+            : key;
+        counts.AddOrUpdate(blob, 1, static (_, count) => count + 1);
     }
 
     [GeneratedRegex(@"/submit-[0-9]+\.json$")]

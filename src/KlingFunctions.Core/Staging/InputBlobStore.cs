@@ -22,7 +22,7 @@ public sealed class InputBlobStore(BlobContainers containers, ILogger<InputBlobS
     /// arriving, and a commit. Chosen from the staging benchmark (BENCHMARKS.md): 1 MiB blocks were no faster on
     /// Azurite and cost a storage transaction each.
     /// </summary>
-    private static readonly StorageTransferOptions StreamedTransfer = new()
+    public static readonly StorageTransferOptions StreamedTransfer = new()
     {
         InitialTransferSize = 4 * 1024 * 1024,
         MaximumTransferSize = 4 * 1024 * 1024,

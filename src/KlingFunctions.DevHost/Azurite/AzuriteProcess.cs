@@ -39,6 +39,21 @@ public sealed partial class AzuriteProcess : IAsyncDisposable
     /// <summary>True when this process started Azurite (and will stop it).</summary>
     public bool Started => process is not null;
 
+    /// <summary>The processor time Azurite has used so far, when this process started it (for benchmarks).</summary>
+    public TimeSpan? ProcessorTime
+    {
+        get
+        {
+            if (process is null || process.HasExited)
+            {
+                return null;
+            }
+
+            process.Refresh();
+            return process.TotalProcessorTime;
+        }
+    }
+
     public string ConnectionString => string.Create(
         CultureInfo.InvariantCulture,
         $"DefaultEndpointsProtocol=http;AccountName={AccountName};AccountKey={AccountKey};BlobEndpoint=http://127.0.0.1:{Ports.Blob}/{AccountName};QueueEndpoint=http://127.0.0.1:{Ports.Queue}/{AccountName};TableEndpoint=http://127.0.0.1:{Ports.Table}/{AccountName};");
