@@ -72,7 +72,9 @@ public sealed class IncomingVideoRequestReader(IOptions<ApiOptions> options)
 
             try
             {
-                var body = await ReadPooledAsync(new LimitedReadStream(request.Body, limit), request.ContentLength, rented, cancellationToken);
+                // A large body's image is stored while the body still arrives; a small one's after, in one PUT.
+                var streamed = request.ContentLength >= StreamedJsonImage.MinBodyBytes ? files.StreamJsonImage() : null;
+                var body = await ReadPooledAsync(new LimitedReadStream(request.Body, limit), request.ContentLength, rented, streamed, cancellationToken);
                 return ReadJson(body, files, rented);
             }
             catch (Exception exception) when (IsTooLarge(exception))
@@ -148,8 +150,8 @@ public sealed class IncomingVideoRequestReader(IOptions<ApiOptions> options)
         return false;
     }
 
-    /// <summary>The whole body in one pooled buffer (the limited stream throws past the limit).</summary>
-    private static async Task<ReadOnlyMemory<byte>> ReadPooledAsync(Stream body, long? declared, List<byte[]> rented, CancellationToken cancellationToken)
+    /// <summary>The whole body in one pooled buffer (the limited stream throws past the limit), shown to <paramref name="streamed"/> as it grows.</summary>
+    private static async Task<ReadOnlyMemory<byte>> ReadPooledAsync(Stream body, long? declared, List<byte[]> rented, StreamedJsonImage? streamed, CancellationToken cancellationToken)
     {
         var buffer = ImageBuffers.Pool.Rent(declared is > 0 and < int.MaxValue ? (int)declared.Value + 1 : FirstBufferBytes);
         rented.Add(buffer);
@@ -171,6 +173,10 @@ public sealed class IncomingVideoRequestReader(IOptions<ApiOptions> options)
             }
 
             length += read;
+            if (streamed is not null)
+            {
+                await streamed.ReceivedAsync(buffer.AsMemory(0, length), cancellationToken);
+            }
         }
     }
 

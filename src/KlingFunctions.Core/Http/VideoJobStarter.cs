@@ -159,7 +159,8 @@ public sealed class VideoJobStarter(
             var stored = incoming.Files.Find(field);
             if (stored is null && incoming.Texts.TryGetValue(field, out var text) && ImageSource.TryParse(text, out var source, out _))
             {
-                stored = await store.StoreAsync(owner, field, source!, cancellationToken);
+                stored = await incoming.Files.FromStreamedJsonAsync(field, source!, cancellationToken)
+                    ?? await store.StoreAsync(owner, field, source!, cancellationToken);
             }
 
             if (stored?.Error is { } error)

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using KlingFunctions.Requests;
 using KlingFunctions.Storage;
 
 namespace KlingFunctions.Staging;
@@ -11,6 +12,7 @@ namespace KlingFunctions.Staging;
 public sealed class IncomingImages(InputBlobStore store, string owner, bool hashed)
 {
     private readonly Dictionary<string, Received> received = new(StringComparer.Ordinal);
+    private StreamedJsonImage? streamedJson;
 
     /// <summary>The fields that came as non-empty file parts.</summary>
     public IReadOnlySet<string> Fields => received.Keys.ToHashSet(StringComparer.Ordinal);
@@ -43,9 +45,24 @@ public sealed class IncomingImages(InputBlobStore store, string owner, bool hash
         received[field] = new Received(stored, stored.Error is null ? hash?.Hash : null);
     }
 
-    /// <summary>Deletes every stored part whose field is not in <paramref name="keep"/> (all of them for a refused request).</summary>
+    /// <summary>For a JSON body: its image, decoded and staged while the body arrives.</summary>
+    public StreamedJsonImage StreamJsonImage() => streamedJson ??= new StreamedJsonImage(store, owner);
+
+    /// <summary>The image given as text in <paramref name="field"/>, when it was stored while the JSON body arrived; else null.</summary>
+    public async Task<StoredInput?> FromStreamedJsonAsync(string field, ImageSource source, CancellationToken cancellationToken)
+        => streamedJson is null ? null : await streamedJson.CommitAsync(field, source, cancellationToken);
+
+    /// <summary>
+    /// Deletes every stored part whose field is not in <paramref name="keep"/> (all of them for a refused request), and
+    /// returns the streamed JSON image's buffers.
+    /// </summary>
     public async Task DiscardAsync(IReadOnlySet<string> keep, CancellationToken cancellationToken)
     {
+        if (streamedJson is not null)
+        {
+            await streamedJson.DisposeAsync();
+        }
+
         foreach (var (field, part) in received)
         {
             if (!keep.Contains(field) && part.Stored.Input?.BlobName is { } blobName)

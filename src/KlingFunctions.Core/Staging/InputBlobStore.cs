@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Buffers.Text;
 using Azure.Storage;
 using Azure.Storage.Blobs.Models;
+using Azure.Storage.Blobs.Specialized;
 using KlingFunctions.Requests;
 using KlingFunctions.Storage;
 using Microsoft.Extensions.Logging;
@@ -103,7 +104,17 @@ public sealed class InputBlobStore(BlobContainers containers, ILogger<InputBlobS
             new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = format.ContentType() }, TransferOptions = transfer },
             cancellationToken);
 
-        logger.LogInformation("Job {JobId} stored {Field} as {BlobName} ({Bytes} bytes)", jobId, field, blobName, content.Position);
+        Stored(jobId, field, blobName, content.Position);
         return blobName;
     }
+
+    /// <summary>The block blob for an input whose blocks are staged while it arrives (<see cref="StreamedJsonImage"/>).</summary>
+    internal async Task<(BlockBlobClient Blob, string Name)> BlockBlobAsync(string jobId, string field, ImageFormat format, CancellationToken cancellationToken)
+    {
+        var blobName = InputFields.BlobName(jobId, field, format);
+        return ((await containers.InputsAsync(cancellationToken)).GetBlockBlobClient(blobName), blobName);
+    }
+
+    internal void Stored(string jobId, string field, string blobName, long bytes)
+        => logger.LogInformation("Job {JobId} stored {Field} as {BlobName} ({Bytes} bytes)", jobId, field, blobName, bytes);
 }

@@ -120,6 +120,71 @@ public sealed class StreamedRequestReadingTests(AzuriteFixture azurite) : IAsync
         Assert.Equal(image, (await InputBlob($"{jobId}/image.jpg").DownloadContentAsync()).Value.Content.ToArray());
     }
 
+    [Theory]
+    [InlineData(false, false)]
+    [InlineData(true, false)]
+    [InlineData(false, true)]
+    public async Task A_large_base64_image_in_JSON_is_stored_while_the_body_still_arrives(bool escaped, bool dataUrl)
+    {
+        var image = TestImages.Png(2048, 2048, totalBytes: (int)SourceImageInspector.MaxImageBytes);
+        var value = (dataUrl ? "data:image/png;base64," : "") + Convert.ToBase64String(image);
+        var json = JsonSerializer.SerializeToUtf8Bytes(new { prompt = "a cat", image = value, duration = "5" }, escaped ? JsonSerializerOptions.Default : Relaxed);
+        var body = new Pipe();
+        var content = new StreamContent(body.Reader.AsStream()) { Headers = { ContentType = new MediaTypeHeaderValue("application/json"), ContentLength = json.Length } };
+        using var client = Client();
+        var sending = client.PostAsync("/api/videos", content);
+
+        // All but the last megabyte: the image's first blocks are staged by then, though none is committed.
+        var held = json.Length - 1_000_000;
+        for (var offset = 0; offset < held; offset += 500_000)
+        {
+            await body.Writer.WriteAsync(json.AsMemory(offset, Math.Min(500_000, held - offset)));
+        }
+
+        using (var patience = new CancellationTokenSource(TimeSpan.FromSeconds(30)))
+        {
+            while ((await InputBlobNamesAsync(BlobStates.Uncommitted)).Count == 0)
+            {
+                await Task.Delay(50, patience.Token);
+            }
+        }
+
+        Assert.Empty(await InputBlobNamesAsync(BlobStates.None));
+        await body.Writer.WriteAsync(json.AsMemory(held));
+        await body.Writer.CompleteAsync();
+        using var response = await sending;
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal($"{jobId}/image.png", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("stored").GetProperty("image").GetString());
+        var blob = InputBlob($"{jobId}/image.png");
+        Assert.Equal(image, (await blob.DownloadContentAsync()).Value.Content.ToArray());
+        Assert.Equal("image/png", (await blob.GetPropertiesAsync()).Value.ContentType);
+    }
+
+    [Fact]
+    public async Task A_large_JSON_request_refused_after_its_image_arrived_stores_nothing()
+    {
+        var image = TestImages.Png(2048, 2048, totalBytes: 8_000_000);
+        var json = JsonSerializer.SerializeToUtf8Bytes(new { image = Convert.ToBase64String(image), duration = "7" });
+
+        var read = await PostAsync(new ByteArrayContent(json) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } });
+
+        Assert.True(read.GetProperty("errors").TryGetProperty("duration", out _));
+        Assert.Empty(await InputBlobNamesAsync(BlobStates.None));
+    }
+
+    [Fact]
+    public async Task A_JSON_image_over_10_MB_is_refused_with_the_validators_message_and_stores_nothing()
+    {
+        var image = TestImages.Png(2048, 2048, totalBytes: (int)SourceImageInspector.MaxImageBytes + 3);
+        var json = JsonSerializer.SerializeToUtf8Bytes(new { image = Convert.ToBase64String(image), duration = "5" });
+
+        var read = await PostAsync(new ByteArrayContent(json) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } });
+
+        Assert.Equal("image must be at most 10 MB (10,485,760 bytes); its base64 decodes to 10,485,763 bytes.", read.GetProperty("errors").GetProperty("image")[0].GetString());
+        Assert.Empty(await InputBlobNamesAsync(BlobStates.None));
+    }
+
     [Fact]
     public async Task Data_urls_and_https_urls_in_JSON_are_read_for_the_image_and_the_masks()
     {
@@ -156,6 +221,18 @@ public sealed class StreamedRequestReadingTests(AzuriteFixture azurite) : IAsync
     {
         var store = services.GetRequiredService<InputBlobStore>();
         var files = new IncomingImages(store, jobId, hashed: false);
+        try
+        {
+            return await ReadAndStoreAsync(request, store, files, cancellationToken);
+        }
+        finally
+        {
+            await files.DiscardAsync(new HashSet<string>(files.Fields, StringComparer.Ordinal), CancellationToken.None);
+        }
+    }
+
+    private async Task<IResult> ReadAndStoreAsync(HttpRequest request, InputBlobStore store, IncomingImages files, CancellationToken cancellationToken)
+    {
         using var read = await new IncomingVideoRequestReader(Options.Create(new ApiOptions())).ReadAsync(request, files, cancellationToken);
         if (read.Request is not { } incoming)
         {
@@ -177,8 +254,8 @@ public sealed class StreamedRequestReadingTests(AzuriteFixture azurite) : IAsync
         foreach (var (field, text) in incoming.Texts)
         {
             Assert.True(ImageSource.TryParse(text, out var source, out _));
-            var input = (await store.StoreAsync(jobId, field, source!, cancellationToken)).Input!;
-            stored[field] = input.BlobName ?? input.Url!.AbsoluteUri;
+            var input = await files.FromStreamedJsonAsync(field, source!, cancellationToken) ?? await store.StoreAsync(jobId, field, source!, cancellationToken);
+            stored[field] = input.Input?.BlobName ?? input.Input?.Url?.AbsoluteUri ?? input.Error!.Message;
         }
 
         return Results.Json(new { prompt = incoming.Request.Prompt, stored });
