@@ -38,6 +38,14 @@ public sealed record DevHostSettings(string Url, bool UsesSimulator, bool HasSto
 
     public DurableConcurrency Concurrency { get; init; } = new();
 
+    /// <summary>
+    /// How long a message the Azure Storage backend took from a queue stays invisible if it is never finished: one
+    /// taken by a queue read cancelled as the DevHost stops comes back after this, not after the backend's 5 minutes.
+    /// </summary>
+    public TimeSpan QueueVisibilityTimeout { get; init; } = DefaultQueueVisibilityTimeout;
+
+    public static readonly TimeSpan DefaultQueueVisibilityTimeout = TimeSpan.FromMinutes(1);
+
     /// <summary>How often finished jobs past <c>Workflow:Retention</c> are purged (the Functions app: every hour).</summary>
     public TimeSpan PurgeInterval { get; init; } = TimeSpan.FromHours(1);
 
@@ -63,6 +71,7 @@ public sealed record DevHostSettings(string Url, bool UsesSimulator, bool HasSto
             TaskHub = configuration["DevHost:TaskHub"] is { Length: > 0 } hub ? hub : DefaultTaskHub,
             MaxQueuePollingInterval = configuration.GetValue("DevHost:MaxQueuePollingInterval", TimeSpan.FromSeconds(1)),
             PurgeInterval = configuration.GetValue("DevHost:PurgeInterval", TimeSpan.FromHours(1)),
+            QueueVisibilityTimeout = configuration.GetValue("DevHost:QueueVisibilityTimeout", DefaultQueueVisibilityTimeout),
             Concurrency = new DurableConcurrency(
                 Positive(configuration, "DevHost:MaxConcurrentActivityFunctions", DurableConcurrency.DefaultActivities),
                 Positive(configuration, "DevHost:MaxConcurrentOrchestratorFunctions", DurableConcurrency.DefaultOrchestrations)),

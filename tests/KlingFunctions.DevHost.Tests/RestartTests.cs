@@ -91,6 +91,9 @@ public sealed class RestartTests(AzuriteFixture azurite)
     {
         ["DevHost:TaskHub"] = TestDevHost.NewTaskHub(),
         ["DevHost:MaxQueuePollingInterval"] = "00:00:00.100",
+
+        // A message taken by a queue read the stop cancels (an activity's result sent just then) is back this soon.
+        ["DevHost:QueueVisibilityTimeout"] = "00:00:10",
         ["Workflow:FirstPoll"] = "00:00:02",
         ["Workflow:MaxPollInterval"] = "00:00:02",
         ["Logging:LogLevel:Default"] = "Warning",

@@ -72,6 +72,11 @@ internal static class DurableEngineRegistration
             // a crash wait a minute for the dead process's lease to expire.
             UseAppLease = false,
 
+            // A queue read cancelled by a stop can have taken a message (an activity's result sent just then): it is
+            // invisible until this passes. Work items in progress renew their messages, so this only bounds such strays.
+            ControlQueueVisibilityTimeout = settings.QueueVisibilityTimeout,
+            WorkItemQueueVisibilityTimeout = settings.QueueVisibilityTimeout,
+
             MaxConcurrentTaskActivityWorkItems = settings.Concurrency.Activities,
             MaxConcurrentTaskOrchestrationWorkItems = settings.Concurrency.Orchestrations,
 
