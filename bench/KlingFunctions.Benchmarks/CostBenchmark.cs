@@ -31,7 +31,7 @@ internal static class CostBenchmark
         var defaults = new WorkflowOptions();
         report.Line($"Machine: {Report.Machine()}");
         report.Line();
-        report.Line($"Model: default workflow options (first poll {defaults.FirstPoll.TotalSeconds:0} s, at most {defaults.MaxPollInterval.TotalMinutes:0} min apart, {PollSchedule.WebhookSparsity}× sparser with webhooks), the generation ends T after submit, a webhook arrives at once, polls never fail. Activities: StageSourceImage + SubmitVideoTask + one GetVideoTaskStatus per poll + ArchiveVideo (NotifyCallback only with a callback_url, not counted). Each create attempt also costs {LedgerRequestsPerCreate} blob requests for the submit ledger (SubmitLedger.ClaimAsync: a create-only PUT; RecordAsync: a PUT of the outcome).");
+        report.Line($"Model: default workflow options (first poll {defaults.FirstPoll.TotalSeconds:0} s, at most {defaults.MaxPollInterval.TotalMinutes:0} min apart, {PollSchedule.WebhookSparsity}× sparser with webhooks), the generation ends T after submit, a webhook arrives at once, polls never fail. Activities: StageSourceImage + AcquireFreepikSlot + SubmitVideoTask + one GetVideoTaskStatus per poll + ReleaseFreepikSlot + ArchiveVideo (NotifyCallback only with a callback_url, PublishJobEvent only with an Event Grid topic, not counted). Each create attempt also costs {LedgerRequestsPerCreate} blob requests for the submit ledger (SubmitLedger.ClaimAsync: a create-only PUT; RecordAsync: a PUT of the outcome).");
         report.Line();
 
         var rows = new List<IReadOnlyList<string>>();
@@ -45,7 +45,7 @@ internal static class CostBenchmark
         report.Table(
             ["generation", "path", "Freepik API requests (create + polls)", "activity executions", "orchestrator episodes (est.)", "Durable storage transactions (est.)", "submit-ledger blob requests"],
             rows);
-        report.Line($"Durable storage transactions are an estimate for the Azure Storage backend: {TransactionsPerStart} to start an instance, {TransactionsPerActivity} per activity (work-item put, get, delete; result put, get, delete; history batch; instance row), {TransactionsPerTimerOrEvent} per timer or external event (message put, get, delete; history batch; instance row); idle queue polling is per app, not per job, and not counted. The fixed-poll row assumes the same durable design, only the poll interval differs. The submit ledger's requests are exact ({LedgerRequestsPerCreate} per create attempt, one attempt here); our other blob requests (staging, archive) do not depend on the path and are measured below.");
+        report.Line($"Durable storage transactions are an estimate for the Azure Storage backend: {TransactionsPerStart} to start an instance, {TransactionsPerActivity} per activity (work-item put, get, delete; result put, get, delete; history batch; instance row), {TransactionsPerTimerOrEvent} per timer or external event (message put, get, delete; history batch; instance row); idle queue polling is per app, not per job, and not counted. The fixed-poll row assumes the same durable design, only the poll interval differs. The submit ledger's requests are exact ({LedgerRequestsPerCreate} per create attempt, one attempt here); our other blob requests (staging, the Freepik slots' blob, archive) do not depend on the path and are measured below; the slots' blob is read and written once per batch of changes that arrive together, so per job it is at most 2 reads and 2 writes.");
         report.Line();
 
         await MeasureAsync(report, webhooks: true, cancellationToken);
@@ -69,7 +69,8 @@ internal static class CostBenchmark
 
     private static List<string> Row(TimeSpan generation, string path, int polls, int webhooks)
     {
-        var activities = 3 + polls;
+        // Staging, a Freepik slot, the create, the polls, the slot given back, the archive copy.
+        var activities = 5 + polls;
         // One timer fires before each poll; a webhook cancels the pending timer instead.
         var timers = polls;
         var episodes = 1 + activities + timers + webhooks;
