@@ -52,17 +52,17 @@ public sealed record ImageSource
             return false;
         }
 
-        if (span.Length >= 5 && Ascii.EqualsIgnoreCase(span[..5], "data:"u8))
+        var payload = PayloadStart(span);
+        if (payload < 0)
         {
-            var comma = span.IndexOf((byte)',');
-            if (comma < 7 || !Ascii.EqualsIgnoreCase(span[(comma - 7)..comma], ";base64"u8))
-            {
-                error = "is a data URL without a ';base64,' payload.";
-                return false;
-            }
+            error = "is a data URL without a ';base64,' payload.";
+            return false;
+        }
 
+        if (payload > 0)
+        {
             // The declared media type is ignored: staging trusts the bytes, not what the caller says they are.
-            return TryBase64(trimmed[(comma + 1)..], out source, out error);
+            return TryBase64(trimmed[payload..], out source, out error);
         }
 
         if (span.IndexOf("://"u8) >= 0)
@@ -84,6 +84,18 @@ public sealed record ImageSource
         }
 
         return TryBase64(trimmed, out source, out error);
+    }
+
+    /// <summary>Where the base64 payload starts: after a data URL's <c>;base64,</c>, else at 0; -1 for a data URL without one.</summary>
+    internal static int PayloadStart(ReadOnlySpan<byte> value)
+    {
+        if (value.Length < 5 || !Ascii.EqualsIgnoreCase(value[..5], "data:"u8))
+        {
+            return 0;
+        }
+
+        var comma = value.IndexOf((byte)',');
+        return comma >= 7 && Ascii.EqualsIgnoreCase(value[(comma - 7)..comma], ";base64"u8) ? comma + 1 : -1;
     }
 
     private static bool TryBase64(ReadOnlyMemory<byte> payload, out ImageSource? source, out string? error)

@@ -25,10 +25,13 @@ public sealed class InputBlobStore(BlobContainers containers, ILogger<InputBlobS
     /// </summary>
     public static readonly StorageTransferOptions StreamedTransfer = new()
     {
-        InitialTransferSize = 4 * 1024 * 1024,
-        MaximumTransferSize = 4 * 1024 * 1024,
+        InitialTransferSize = BlockBytes,
+        MaximumTransferSize = BlockBytes,
         MaximumConcurrency = 4,
     };
+
+    /// <summary>The block size of an input stored while it arrives: a file part, or a large JSON body's image.</summary>
+    internal const int BlockBytes = 4 * 1024 * 1024;
 
     /// <summary>At the HTTP edge: stores an uploaded file part (the caller owns and disposes the stream).</summary>
     public Task<StoredInput> StoreUploadAsync(string jobId, string field, Stream content, CancellationToken cancellationToken)

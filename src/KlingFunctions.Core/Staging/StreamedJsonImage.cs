@@ -20,9 +20,6 @@ namespace KlingFunctions.Staging;
 /// </summary>
 public sealed class StreamedJsonImage(InputBlobStore store, string owner) : IAsyncDisposable
 {
-    /// <summary>As the multipart path's blocks (<see cref="InputBlobStore.StreamedTransfer"/>).</summary>
-    private const int BlockBytes = 4 * 1024 * 1024;
-
     /// <summary>Below this, one PUT after the body has arrived costs fewer requests than blocks save time.</summary>
     public const long MinBodyBytes = 6 * 1024 * 1024;
 
@@ -163,20 +160,16 @@ public sealed class StreamedJsonImage(InputBlobStore store, string owner) : IAsy
             return Phase.Off;
         }
 
+        // A data URL's prefix, as ImageSource reads it, within the string: its escapes, if any, are not counted.
         var value = body.Slice(at + 1, 256);
-        var start = at + 1;
-        if (Ascii.EqualsIgnoreCase(value[..5], "data:"u8))
+        var end = value.IndexOf((byte)'"');
+        var payload = ImageSource.PayloadStart(end < 0 ? value : value[..end]);
+        if (payload < 0)
         {
-            var comma = value.IndexOfAny((byte)',', (byte)'"', (byte)'\\');
-            if (comma < 7 || value[comma] != ',' || !Ascii.EqualsIgnoreCase(value[(comma - 7)..comma], ";base64"u8))
-            {
-                return Phase.Off;
-            }
-
-            start += comma + 1;
+            return Phase.Off;
         }
 
-        position = start;
+        position = at + 1 + payload;
         decoded = ImageBuffers.Pool.Rent((int)SourceImageInspector.MaxImageBytes);
         scratch = ArrayPool<byte>.Shared.Rent(ScratchBytes);
         return Phase.Decoding;
@@ -258,7 +251,7 @@ public sealed class StreamedJsonImage(InputBlobStore store, string owner) : IAsy
     /// <summary>Stages every block that is full, and at the end of the string the last one; not awaited, collected for the commit.</summary>
     private async Task StageFullBlocksAsync(CancellationToken cancellationToken)
     {
-        while (written - staged >= BlockBytes || (phase == Phase.Decoded && written > staged))
+        while (written - staged >= InputBlobStore.BlockBytes || (phase == Phase.Decoded && written > staged))
         {
             if (blob is null)
             {
@@ -274,7 +267,7 @@ public sealed class StreamedJsonImage(InputBlobStore store, string owner) : IAsy
                 }
             }
 
-            var length = Math.Min(BlockBytes, written - staged);
+            var length = Math.Min(InputBlobStore.BlockBytes, written - staged);
             var id = Convert.ToBase64String(Encoding.ASCII.GetBytes($"block-{blockIds.Count:D6}"));
             blockIds.Add(id);
             stagings.Add(blob.StageBlockAsync(id, new MemoryStream(decoded!, staged, length, writable: false), cancellationToken: cancellationToken));
