@@ -68,7 +68,7 @@ public sealed class VideoJobStarter(
                 return read.Problem!;
             }
 
-            var (result, used) = await StartAsync(incoming, key, jobId, owner, jobs, cancellationToken);
+            var (result, used) = await StartAsync(incoming, key, jobId, jobs, cancellationToken);
             kept = used;
             return result;
         }
@@ -79,7 +79,7 @@ public sealed class VideoJobStarter(
     }
 
     private async Task<(IResult Result, IReadOnlySet<string> Used)> StartAsync(
-        IncomingVideoRequest incoming, string key, string jobId, string owner, DurableVideoJobClient jobs, CancellationToken cancellationToken)
+        IncomingVideoRequest incoming, string key, string jobId, DurableVideoJobClient jobs, CancellationToken cancellationToken)
     {
         var errors = VideoRequestValidator.Validate(incoming.Request, incoming.Files.Fields, incoming.Texts);
         if (!errors.IsValid)
@@ -99,7 +99,7 @@ public sealed class VideoJobStarter(
             return (await SameJobAsync(existing, fingerprint, jobs, cancellationToken), NoFields);
         }
 
-        var stored = await StoreInputsAsync(jobId, owner, incoming, cancellationToken);
+        var stored = await StoreInputsAsync(jobId, incoming, cancellationToken);
         if (stored.Errors.Count > 0)
         {
             return (Problems.Validation(stored.Errors.GroupBy(e => e.Field).ToDictionary(g => g.Key, g => g.Select(e => e.Message).ToArray())), NoFields);
@@ -149,8 +149,8 @@ public sealed class VideoJobStarter(
     }
 
     /// <summary>The job's inputs: file parts already stored, text images decoded into blobs now (URLs kept as they are).</summary>
-    private async Task<(StagingRequest Inputs, List<StagingError> Errors, IReadOnlySet<string> Fields)> StoreInputsAsync(
-        string jobId, string owner, IncomingVideoRequest incoming, CancellationToken cancellationToken)
+    private static async Task<(StagingRequest Inputs, List<StagingError> Errors, IReadOnlySet<string> Fields)> StoreInputsAsync(
+        string jobId, IncomingVideoRequest incoming, CancellationToken cancellationToken)
     {
         var errors = new List<StagingError>();
         var fields = new HashSet<string>(StringComparer.Ordinal);
@@ -159,8 +159,7 @@ public sealed class VideoJobStarter(
             var stored = incoming.Files.Find(field);
             if (stored is null && incoming.Texts.TryGetValue(field, out var text) && ImageSource.TryParse(text, out var source, out _))
             {
-                stored = await incoming.Files.FromStreamedJsonAsync(field, source!, cancellationToken)
-                    ?? await store.StoreAsync(owner, field, source!, cancellationToken);
+                stored = await incoming.Files.StoreTextAsync(field, source!, cancellationToken);
             }
 
             if (stored?.Error is { } error)

@@ -48,9 +48,13 @@ public sealed class IncomingImages(InputBlobStore store, string owner, bool hash
     /// <summary>For a JSON body: its image, decoded and staged while the body arrives.</summary>
     public StreamedJsonImage StreamJsonImage() => streamedJson ??= new StreamedJsonImage(store, owner);
 
-    /// <summary>The image given as text in <paramref name="field"/>, when it was stored while the JSON body arrived; else null.</summary>
-    public async Task<StoredInput?> FromStreamedJsonAsync(string field, ImageSource source, CancellationToken cancellationToken)
-        => streamedJson is null ? null : await streamedJson.CommitAsync(field, source, cancellationToken);
+    /// <summary>
+    /// Stores the image given as text in <paramref name="field"/> (a URL is kept as it is): the copy staged while the JSON
+    /// body arrived when there is one, else decoded from the body now.
+    /// </summary>
+    public async Task<StoredInput> StoreTextAsync(string field, ImageSource source, CancellationToken cancellationToken)
+        => (streamedJson is null ? null : await streamedJson.CommitAsync(field, source, cancellationToken))
+            ?? await store.StoreAsync(owner, field, source, cancellationToken);
 
     /// <summary>
     /// Deletes every stored part whose field is not in <paramref name="keep"/> (all of them for a refused request), and

@@ -223,7 +223,7 @@ public sealed class StreamedRequestReadingTests(AzuriteFixture azurite) : IAsync
         var files = new IncomingImages(store, jobId, hashed: false);
         try
         {
-            return await ReadAndStoreAsync(request, store, files, cancellationToken);
+            return await ReadAndStoreAsync(request, files, cancellationToken);
         }
         finally
         {
@@ -231,7 +231,7 @@ public sealed class StreamedRequestReadingTests(AzuriteFixture azurite) : IAsync
         }
     }
 
-    private async Task<IResult> ReadAndStoreAsync(HttpRequest request, InputBlobStore store, IncomingImages files, CancellationToken cancellationToken)
+    private static async Task<IResult> ReadAndStoreAsync(HttpRequest request, IncomingImages files, CancellationToken cancellationToken)
     {
         using var read = await new IncomingVideoRequestReader(Options.Create(new ApiOptions())).ReadAsync(request, files, cancellationToken);
         if (read.Request is not { } incoming)
@@ -254,7 +254,7 @@ public sealed class StreamedRequestReadingTests(AzuriteFixture azurite) : IAsync
         foreach (var (field, text) in incoming.Texts)
         {
             Assert.True(ImageSource.TryParse(text, out var source, out _));
-            var input = await files.FromStreamedJsonAsync(field, source!, cancellationToken) ?? await store.StoreAsync(jobId, field, source!, cancellationToken);
+            var input = await files.StoreTextAsync(field, source!, cancellationToken);
             stored[field] = input.Input?.BlobName ?? input.Input?.Url?.AbsoluteUri ?? input.Error!.Message;
         }
 
