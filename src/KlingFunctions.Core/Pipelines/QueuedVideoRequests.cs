@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Azure.Storage.Queues;
 using KlingFunctions.Http;
 using KlingFunctions.Requests;
@@ -79,32 +78,48 @@ public sealed class QueuedVideoRequests(
     private async Task<IResult> StartAsync(string messageText, string messageId, DurableVideoJobClient jobs, CancellationToken cancellationToken)
     {
         var body = Encoding.UTF8.GetBytes(messageText);
+        var (key, keyError) = IdempotencyKey(body, messageId);
+        if (keyError is null)
+        {
+            // The starter reads the body as POST /api/videos does, and reports a body it cannot read as that does.
+            return await starter.StartAsync(body, key, jobs, cancellationToken);
+        }
+
+        // Every problem at once, as the HTTP edge reports them.
         var read = VideoRequestReader.Read(body);
         if (!read.IsValid)
         {
             return Problems.Validation(read.Errors);
         }
 
-        // The reader has checked that the body is one JSON object; idempotency_key is ours, not the request's.
+        var errors = VideoRequestValidator.Validate(read.Request).Errors.ToDictionary(e => e.Key, e => e.Value, StringComparer.Ordinal);
+        errors[IdempotencyKeyField] = [keyError];
+        return Problems.Validation(errors);
+    }
+
+    /// <summary>The message's <c>idempotency_key</c> (ours, not the request's), else one made of its id; and what is wrong with a given one.</summary>
+    private static (string Key, string? Error) IdempotencyKey(byte[] body, string messageId)
+    {
         var key = $"queue-message:{messageId}";
-        string? keyError = null;
-        if (JsonNode.Parse(body)![IdempotencyKeyField] is { } given)
+        try
         {
-            key = given.GetValueKind() == JsonValueKind.String ? given.GetValue<string>() : "";
-            keyError = key.Length == 0 ? "must be a non-empty string."
-                : key.Length > JobIds.MaxIdempotencyKeyLength ? JobIds.KeyTooLong
-                : null;
+            using var document = JsonDocument.Parse(body);
+            if (document.RootElement.ValueKind != JsonValueKind.Object || !document.RootElement.TryGetProperty(IdempotencyKeyField, out var given))
+            {
+                return (key, null);
+            }
+
+            key = given.ValueKind == JsonValueKind.String ? given.GetString()! : "";
+        }
+        catch (JsonException)
+        {
+            // Not JSON: the starter says so, as for the HTTP body.
+            return (key, null);
         }
 
-        if (keyError is not null)
-        {
-            // Every problem at once, as the HTTP edge reports them.
-            var errors = VideoRequestValidator.Validate(read.Request).Errors.ToDictionary(e => e.Key, e => e.Value, StringComparer.Ordinal);
-            errors[IdempotencyKeyField] = [keyError];
-            return Problems.Validation(errors);
-        }
-
-        return await starter.StartAsync(body, key, jobs, cancellationToken);
+        return (key, key.Length == 0 ? "must be a non-empty string."
+            : key.Length > JobIds.MaxIdempotencyKeyLength ? JobIds.KeyTooLong
+            : null);
     }
 
     private async Task PoisonAsync(string messageText, string messageId, ProblemDetails problem, CancellationToken cancellationToken)
