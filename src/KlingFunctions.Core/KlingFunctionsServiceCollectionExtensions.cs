@@ -26,6 +26,7 @@ public static class KlingFunctionsServiceCollectionExtensions
         services.AddWebhookToken();
         services.AddStaging();
         services.AddSingleton<SubmitLedger>();
+        services.AddSingleton<DailyCreates>();
         services.AddSingleton<FreepikSlots>();
         services.AddSingleton<LateDeliveries>();
         services.AddPipelines();
@@ -58,6 +59,8 @@ public static class KlingFunctionsServiceCollectionExtensions
         services.AddSingleton<LateDeliveryKeeper>();
         services.AddSingleton<FreepikWebhookReceiver>();
         services.AddSingleton<VideoApi>();
+        services.AddSingleton<ModelsApi>();
+        services.AddSingleton<UsageApi>();
         services.AddSingleton<HealthCheck>();
         services.AddSingleton<ApiDocument>();
         return services;

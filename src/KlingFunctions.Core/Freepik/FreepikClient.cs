@@ -10,7 +10,7 @@ using Polly.Timeout;
 namespace KlingFunctions.Freepik;
 
 /// <summary>
-/// Freepik's Kling 2.1 Std API over a typed HttpClient (see <see cref="FreepikServiceCollectionExtensions"/> for
+/// Freepik's Kling API over a typed HttpClient, at each model's own paths (<see cref="KlingModels"/>) (see <see cref="FreepikServiceCollectionExtensions"/> for
 /// its base address, key header, timeouts and retries). Every expected answer becomes a <see cref="FreepikResult"/>.
 /// </summary>
 public sealed class FreepikClient(
@@ -19,11 +19,6 @@ public sealed class FreepikClient(
     IOptions<FreepikOptions> options,
     ILogger<FreepikClient> logger) : IFreepikClient
 {
-    private const string CreatePath = "v1/ai/image-to-video/kling-v2-1-std";
-
-    // Shared by Std and Pro: the status path is not CreatePath + id.
-    private const string StatusPath = "v1/ai/image-to-video/kling-v2-1/";
-
     private const int MaxRawMessageLength = 500;
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
@@ -38,8 +33,8 @@ public sealed class FreepikClient(
         FreepikResult result;
         try
         {
-            using var body = JsonBody.Of(task, Json);
-            using var response = await httpClient.PostAsync(CreatePath, body, cancellationToken);
+            using var body = JsonBody.Of(task.Body, Json);
+            using var response = await httpClient.PostAsync(task.Model.CreatePath, body, cancellationToken);
             result = await ReadCreateResponseAsync(response, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -76,25 +71,26 @@ public sealed class FreepikClient(
         if (result.Outcome == FreepikOutcome.Accepted)
         {
             logger.LogInformation(
-                "Freepik task {TaskId} created with status {TaskStatus}", result.Task!.TaskId, result.Task.Status.Value);
+                "Freepik task {TaskId} created with status {TaskStatus} on model {Model}", result.Task!.TaskId, result.Task.Status.Value, task.Model.Id);
         }
         else
         {
             logger.LogWarning(
-                "Freepik create answered {StatusCode}: {Outcome} {Message}", result.StatusCode, result.Outcome, result.Message);
+                "Freepik create on model {Model} answered {StatusCode}: {Outcome} {Message}", task.Model.Id, result.StatusCode, result.Outcome, result.Message);
         }
 
         return result;
     }
 
-    public async Task<FreepikResult> GetTaskAsync(string taskId, DateTimeOffset submittedAt, CancellationToken cancellationToken)
+    public async Task<FreepikResult> GetTaskAsync(KlingModel model, string taskId, DateTimeOffset submittedAt, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(model);
         ArgumentException.ThrowIfNullOrWhiteSpace(taskId);
 
         FreepikResult result;
         try
         {
-            using var response = await httpClient.GetAsync(StatusPath + Uri.EscapeDataString(taskId), cancellationToken);
+            using var response = await httpClient.GetAsync(model.StatusPathFor(taskId), cancellationToken);
             result = await ReadStatusResponseAsync(taskId, submittedAt, response, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

@@ -35,6 +35,17 @@ public sealed class FreepikOptions : IValidatableObject
     [Range(1, 10_000)]
     public int MaxConcurrentTasks { get; set; } = 3;
 
+    /// <summary>The model of a job whose request names none (<see cref="KlingModels"/>): 2.1 Standard, as before models could be chosen.</summary>
+    [Required]
+    public string DefaultModel { get; set; } = KlingModels.OriginalId;
+
+    /// <summary>
+    /// The spend guard: at most this many Freepik creates per UTC day for the API key, across every instance (a create
+    /// whose outcome is unknown counts). Null: no limit (creates are still counted, for <c>GET /api/usage</c>).
+    /// </summary>
+    [Range(0, 1_000_000)]
+    public int? DailyCreateLimit { get; set; }
+
     /// <summary>How long a create call may take; after that its outcome is unknown and it is not retried.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
     public TimeSpan CreateTimeout { get; set; } = TimeSpan.FromSeconds(30);
@@ -70,6 +81,12 @@ public sealed class FreepikOptions : IValidatableObject
                 $"{SectionName}:{nameof(BaseUrl)} must be an absolute http or https URL.", [nameof(BaseUrl)]);
         }
 
+        if (KlingModels.Find(DefaultModel) is null)
+        {
+            yield return new ValidationResult(
+                $"{SectionName}:{nameof(DefaultModel)} is '{DefaultModel}', which is not a model of the catalogue: one of {KlingModels.Ids(KlingModels.All)}.", [nameof(DefaultModel)]);
+        }
+
         // The message names the setting, never the value: it ends up in start-up logs.
         if (ApiKey is not null && ApiKey.Any(c => c is < '!' or > '~'))
         {
@@ -81,6 +98,7 @@ public sealed class FreepikOptions : IValidatableObject
     public override string ToString()
         => $"{nameof(BaseUrl)}={BaseUrl}, {nameof(ApiKeyHeader)}={ApiKeyHeader}, "
             + $"{nameof(ApiKey)}={Describe(ApiKey)}, {nameof(WebhookSecret)}={Describe(WebhookSecret)}, "
+            + $"{nameof(DefaultModel)}={DefaultModel}, {nameof(DailyCreateLimit)}={DailyCreateLimit?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "(none)"}, "
             + $"{nameof(MaxConcurrentTasks)}={MaxConcurrentTasks}, {nameof(CreateTimeout)}={CreateTimeout}, {nameof(StatusTimeout)}={StatusTimeout}, "
             + $"{nameof(StatusNotFoundGrace)}={StatusNotFoundGrace}, {nameof(StatusRetryAttempts)}={StatusRetryAttempts}, "
             + $"{nameof(StatusRetryDelay)}={StatusRetryDelay}, {nameof(StatusRetryMaxDelay)}={StatusRetryMaxDelay}";

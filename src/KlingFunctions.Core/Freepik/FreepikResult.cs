@@ -23,6 +23,12 @@ public enum FreepikOutcome
     /// Retrying could pay for a second video, so nobody retries it.
     /// </summary>
     OutcomeUnknown,
+
+    /// <summary>
+    /// Create only, and not Freepik's answer: the spend guard refused before anything was sent, because the day's
+    /// creates reached <c>Freepik:DailyCreateLimit</c>. Nothing was paid.
+    /// </summary>
+    DailyLimitReached,
 }
 
 /// <summary>One invalid parameter as Freepik reported it.</summary>

@@ -51,8 +51,9 @@ public sealed class IncomingVideoRequestReader(IOptions<ApiOptions> options)
 {
     private const int FirstBufferBytes = 16 * 1024;
     private const int MultipartBufferBytes = 64 * 1024;
-    internal static readonly HashSet<string> NumberFields = ["cfg_scale"];
-    internal static readonly HashSet<string> JsonFields = ["dynamic_masks"];
+    internal static readonly HashSet<string> NumberFields = [VideoFields.CfgScale];
+    internal static readonly HashSet<string> BooleanFields = [VideoFields.GenerateAudio];
+    internal static readonly HashSet<string> JsonFields = [VideoFields.DynamicMasks];
 
     public async Task<IncomingRead> ReadAsync(HttpRequest request, IncomingImages files, CancellationToken cancellationToken)
     {
@@ -271,8 +272,9 @@ public sealed class IncomingVideoRequestReader(IOptions<ApiOptions> options)
             }
             else
             {
-                body[name] = NumberFields.Contains(name) && double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var number)
-                    ? JsonValue.Create(number)
+                // A value that does not parse stays a string, and the reader reports it as the wrong type.
+                body[name] = NumberFields.Contains(name) && double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) ? JsonValue.Create(number)
+                    : BooleanFields.Contains(name) && bool.TryParse(value, out var flag) ? JsonValue.Create(flag)
                     : JsonValue.Create(value);
             }
         }

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using KlingFunctions.Freepik;
 using KlingFunctions.Storage;
 using KlingFunctions.Workflow;
 
@@ -8,6 +9,9 @@ namespace KlingFunctions.Http;
 public sealed record JobView
 {
     public required string Id { get; init; }
+
+    /// <summary>The job's model (<c>GET /api/models</c>).</summary>
+    public required string Model { get; init; }
 
     public required JobStatus Status { get; init; }
 
@@ -44,7 +48,8 @@ public sealed record JobView
     public IReadOnlyDictionary<string, string>? Management { get; init; }
 
     /// <summary>Builds the view from what the orchestration reported; <paramref name="videoUrl"/> is a fresh read link to our copy.</summary>
-    public static JobView From(string id, JobStatus status, VideoJobProgress? progress, VideoJobResult? result, DateTimeOffset createdAt, DateTimeOffset updatedAt, Uri? videoUrl)
+    /// <param name="model">The job's model from its input, for a job that has reported no progress yet.</param>
+    public static JobView From(string id, JobStatus status, VideoJobProgress? progress, VideoJobResult? result, DateTimeOffset createdAt, DateTimeOffset updatedAt, Uri? videoUrl, string? model = null)
     {
         var stage = progress?.Stage ?? JobStage.Queued;
 
@@ -53,6 +58,7 @@ public sealed record JobView
         return new JobView
         {
             Id = id,
+            Model = progress?.Model ?? model ?? KlingModels.OriginalId,
             Status = shown,
             Stage = shown is JobStatus.Pending && stage is not JobStage.WaitingForSlot ? JobStage.Queued : stage,
             Freepik = progress?.FreepikTaskId is { } taskId ? new FreepikView(taskId, progress.FreepikStatus) : null,

@@ -25,16 +25,17 @@ public sealed class JobViewFactory(BlobReadUrls readUrls, LateDeliveries late)
             },
         };
         var status = result?.Status ?? (snapshot.RuntimeStatus == JobRuntimeStatus.Pending ? JobStatus.Pending : JobStatus.Running);
-        var view = await CreateAsync(snapshot.JobId, status, snapshot.Progress, result, snapshot.CreatedAt, snapshot.LastUpdatedAt, cancellationToken);
+        var view = await CreateAsync(snapshot.JobId, status, snapshot.Progress, result, snapshot.CreatedAt, snapshot.LastUpdatedAt, cancellationToken, snapshot.Model);
         return snapshot.RuntimeStatus == JobRuntimeStatus.Completed && LateDeliveryKeeper.EndedWithoutVideo(result)
             ? view with { Late = await late.GetAsync(snapshot.JobId, cancellationToken) }
             : view;
     }
 
     /// <summary>The view of a job from the orchestration's own record of it: what a callback receives.</summary>
-    public async Task<JobView> CreateAsync(string jobId, JobStatus status, VideoJobProgress? progress, VideoJobResult? result, DateTimeOffset createdAt, DateTimeOffset updatedAt, CancellationToken cancellationToken)
+    /// <param name="model">The job's model from its input, for a job that has reported no progress yet.</param>
+    public async Task<JobView> CreateAsync(string jobId, JobStatus status, VideoJobProgress? progress, VideoJobResult? result, DateTimeOffset createdAt, DateTimeOffset updatedAt, CancellationToken cancellationToken, string? model = null)
     {
         var videoUrl = result?.Video is { } video ? await readUrls.ForVideoAsync(video.Blob, cancellationToken) : null;
-        return JobView.From(jobId, status, progress, result, createdAt, updatedAt, videoUrl);
+        return JobView.From(jobId, status, progress, result, createdAt, updatedAt, videoUrl, model);
     }
 }

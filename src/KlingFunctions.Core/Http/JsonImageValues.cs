@@ -5,7 +5,7 @@ using KlingFunctions.Staging;
 namespace KlingFunctions.Http;
 
 /// <summary>
-/// Takes the image values (<c>image</c>, <c>static_mask</c>, <c>dynamic_masks[i].mask</c>) out of a JSON start
+/// Takes the image values (<c>image</c>, <c>end_image</c>, <c>static_mask</c>, <c>dynamic_masks[i].mask</c>) out of a JSON start
 /// request with a <see cref="Utf8JsonReader"/>, before it is read into a <see cref="Requests.VideoRequest"/>: each
 /// string stays where it lies in the body as UTF-8 (unescaped into a pooled buffer only when the caller escaped it,
 /// as System.Text.Json's default encoder does with every '+'), and the rest of the body, with <c>null</c> in its place,
@@ -40,6 +40,7 @@ internal static class JsonImageValues
                 {
                     case JsonTokenType.PropertyName when depth == 1:
                         field = reader.ValueTextEquals(InputFields.Image) ? InputFields.Image
+                            : reader.ValueTextEquals(InputFields.EndImage) ? InputFields.EndImage
                             : reader.ValueTextEquals(InputFields.StaticMask) ? InputFields.StaticMask
                             : reader.ValueTextEquals("dynamic_masks"u8) ? "dynamic_masks"
                             : null;

@@ -28,8 +28,8 @@ public static class KlingApiEndpoints
         api.MapPost("/videos", (HttpRequest request, [FromServices] VideoApi videos, [FromServices] DurableTaskClient durable, CancellationToken cancellationToken)
                 => videos.StartAsync(request, new DurableVideoJobClient(durable), cancellationToken))
             .WithName("StartVideo")
-            .WithSummary("Start a video job from an image and a prompt")
-            .WithDescription("Validates every field, keeps the image (and masks) as private blobs and starts the job. Nothing is sent to Freepik before the request is valid. The same Idempotency-Key with the same request returns the same job.")
+            .WithSummary("Start a video job from an image and a prompt, or a prompt alone")
+            .WithDescription("Validates every field against the job's model (model, default Freepik:DefaultModel; GET /api/models lists what each takes), keeps the images (image, end_image, masks) as private blobs and starts the job. Nothing is sent to Freepik before the request is valid. The same Idempotency-Key with the same request returns the same job. Once the day's Freepik creates reach Freepik:DailyCreateLimit, 429 with Retry-After (the next UTC midnight).")
             .Accepts<VideoRequest>(ApiDocument.Json, ApiDocument.Multipart)
             .AddOpenApiOperationTransformer(ApiDocument.DescribeStartVideo)
             .Produces<JobView>(StatusCodes.Status202Accepted)
@@ -37,6 +37,7 @@ public static class KlingApiEndpoints
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .RequiresFunctionKey();
 
         api.MapGet("/videos/{id}", (string id, [FromServices] VideoApi videos, [FromServices] DurableTaskClient durable, CancellationToken cancellationToken)
@@ -69,6 +70,20 @@ public static class KlingApiEndpoints
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status404NotFound);
+
+        api.MapGet("/models", ([FromServices] ModelsApi models) => models.Get())
+            .WithName("GetModels")
+            .WithSummary("The Kling models a job can use, and the fields each takes")
+            .WithDescription("One item per model: its id (the start request's model), name, whether it needs an image, and only the fields it takes, in the start request's names, with their values, ranges and defaults. default is the model of a request that names none.")
+            .Produces<ModelCatalogueView>()
+            .RequiresFunctionKey();
+
+        api.MapGet("/usage", ([FromServices] UsageApi usage, CancellationToken cancellationToken) => usage.GetAsync(cancellationToken))
+            .WithName("GetUsage")
+            .WithSummary("Today's Freepik creates against the daily limit")
+            .WithDescription("The Freepik creates of the current UTC day for the API key, across every instance, by model; limit and remaining are null when Freepik:DailyCreateLimit is not set. A create whose outcome is unknown counts.")
+            .Produces<UsageView>()
+            .RequiresFunctionKey();
 
         api.MapGet("/health", ([FromServices] HealthCheck health, [FromServices] DurableTaskClient durable, CancellationToken cancellationToken)
                 => health.CheckAsync(durable, cancellationToken))

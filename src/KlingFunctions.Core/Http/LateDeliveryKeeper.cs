@@ -27,7 +27,7 @@ public sealed class LateDeliveryKeeper(LateDeliveries late, IFreepikClient freep
         var task = update.ToTask();
         if (!update.Verified)
         {
-            var polled = await freepik.GetTaskAsync(update.TaskId, job.CreatedAt, cancellationToken);
+            var polled = await freepik.GetTaskAsync(KlingModels.OfJob(job.Model), update.TaskId, job.CreatedAt, cancellationToken);
             if (polled is not { Outcome: FreepikOutcome.Accepted, Task: { } confirmed })
             {
                 logger.LogWarning("Late webhook for job {JobId} names task {TaskId}, which Freepik did not confirm ({Outcome}); not kept", job.JobId, update.TaskId, polled.Outcome);

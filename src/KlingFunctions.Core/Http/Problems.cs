@@ -1,5 +1,9 @@
+using System.Globalization;
+using KlingFunctions.Storage;
+using KlingFunctions.Workflow;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Net.Http.Headers;
 
 namespace KlingFunctions.Http;
 
@@ -26,6 +30,28 @@ public static class Problems
     public static IResult IdempotencyKeyReused(string jobId)
         => Problem(StatusCodes.Status422UnprocessableEntity, "The Idempotency-Key was used with a different request.", $"This key belongs to job '{jobId}', which was started with another request; use a new key for a new request.");
 
+    /// <summary>
+    /// 429 with <c>Retry-After</c> at the next UTC midnight, when the count starts again: the spend guard
+    /// (<c>Freepik:DailyCreateLimit</c>) has no create left today. <c>code</c> is the job error code of the same cause.
+    /// </summary>
+    public static IResult DailyLimitReached(DailyUsage usage)
+    {
+        ArgumentNullException.ThrowIfNull(usage);
+        var problem = TypedResults.Problem(
+            statusCode: StatusCodes.Status429TooManyRequests,
+            title: "The day's Freepik creates are used up.",
+            detail: string.Create(CultureInfo.InvariantCulture, $"{usage.Used} of {usage.Limit} Freepik creates were made on {usage.Day:yyyy-MM-dd} (UTC; Freepik:DailyCreateLimit), so no job starts before {usage.ResetsAt:yyyy-MM-dd'T'HH:mm:ss'Z'}. Nothing was stored or paid."),
+            extensions: new Dictionary<string, object?>
+            {
+                ["code"] = JobErrorCodes.DailyLimitReached,
+                ["day"] = usage.Day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                ["limit"] = usage.Limit,
+                ["used"] = usage.Used,
+                ["retryAt"] = usage.ResetsAt,
+            });
+        return new RetryLater(problem, usage.ResetsAt);
+    }
+
     public static IResult UnsupportedMediaType(string? contentType)
         => Problem(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type.", $"Send application/json or multipart/form-data, not '{Clip(contentType ?? "none")}'.");
 
@@ -39,4 +65,18 @@ public static class Problems
         => TypedResults.Problem(statusCode: status, title: title, detail: detail);
 
     private static string Clip(string value) => value.Length <= 64 ? value : value[..64] + "…";
+
+    /// <summary>A problem answered with <c>Retry-After</c> (an HTTP date); still readable as the problem it carries.</summary>
+    private sealed class RetryLater(ProblemHttpResult problem, DateTimeOffset retryAt) : IResult, IValueHttpResult, IStatusCodeHttpResult
+    {
+        public object? Value => problem.ProblemDetails;
+
+        public int? StatusCode => problem.StatusCode;
+
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            httpContext.Response.Headers[HeaderNames.RetryAfter] = retryAt.ToString("R", CultureInfo.InvariantCulture);
+            return problem.ExecuteAsync(httpContext);
+        }
+    }
 }

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using KlingFunctions.Freepik;
 using KlingFunctions.Requests;
 using KlingFunctions.Staging;
 using KlingFunctions.Workflow;
@@ -11,6 +12,8 @@ namespace KlingFunctions.Http;
 /// What makes two start requests the same request, for the Idempotency-Key (IETF draft "The Idempotency-Key HTTP
 /// Header Field": a key reused with a different payload is refused): SHA-256 over the parameters, the callback URL
 /// and every image as sent: a text value's UTF-8, or the SHA-256 of a file part's bytes, taken while it was stored.
+/// What models added (the model, an end frame) counts only when it is not what every request of before was, so a key
+/// used before the catalogue existed still names its job with the same request.
 /// </summary>
 public static class RequestFingerprint
 {
@@ -28,7 +31,13 @@ public static class RequestFingerprint
         ArgumentNullException.ThrowIfNull(fileDigest);
         ArgumentNullException.ThrowIfNull(texts);
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        hash.AppendData(JsonSerializer.SerializeToUtf8Bytes(new { parameters = VideoParameters.WithoutImages(request), callback = request.CallbackUrl }));
+        var parameters = VideoParameters.WithoutImages(request);
+        if (parameters.Model == KlingModels.OriginalId)
+        {
+            parameters = parameters with { Model = null };
+        }
+
+        hash.AppendData(JsonSerializer.SerializeToUtf8Bytes(new { parameters, callback = request.CallbackUrl }));
 
         void AppendImage(string field)
         {
@@ -45,6 +54,11 @@ public static class RequestFingerprint
         }
 
         AppendImage(InputFields.Image);
+        if (request.EndImage is not null || fileDigest(InputFields.EndImage) is not null || texts.ContainsKey(InputFields.EndImage))
+        {
+            AppendImage(InputFields.EndImage);
+        }
+
         AppendImage(InputFields.StaticMask);
         for (var i = 0; i < (request.DynamicMasks?.Count ?? 0); i++)
         {

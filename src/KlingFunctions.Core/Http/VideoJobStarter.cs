@@ -1,4 +1,5 @@
 using KlingFunctions.Events;
+using KlingFunctions.Freepik;
 using KlingFunctions.Requests;
 using KlingFunctions.Staging;
 using KlingFunctions.Storage;
@@ -12,13 +13,16 @@ using Microsoft.Extensions.Options;
 namespace KlingFunctions.Http;
 
 /// <summary>
-/// <c>POST /api/videos</c>: read, validate, keep the caller's bytes as private blobs (claim check), start the
-/// orchestration. Every check that needs no pixels happens here, before anything is stored or paid for.
+/// <c>POST /api/videos</c>: read, validate against the job's model, keep the caller's bytes as private blobs (claim
+/// check), start the orchestration. Every check that needs no pixels happens here, before anything is stored or paid
+/// for; so does the spend guard's: once the day's creates reached <c>Freepik:DailyCreateLimit</c>, no job starts.
 /// </summary>
 public sealed class VideoJobStarter(
     IncomingVideoRequestReader reader,
     InputBlobStore store,
     JobViewFactory views,
+    DailyCreates creates,
+    IOptions<FreepikOptions> freepik,
     IOptions<WorkflowOptions> workflow,
     IOptions<WebhookOptions> webhooks,
     IOptions<ApiOptions> api,
@@ -81,11 +85,14 @@ public sealed class VideoJobStarter(
     private async Task<(IResult Result, IReadOnlySet<string> Used)> StartAsync(
         IncomingVideoRequest incoming, string key, string jobId, DurableVideoJobClient jobs, CancellationToken cancellationToken)
     {
-        var errors = VideoRequestValidator.Validate(incoming.Request, incoming.Files.Fields, incoming.Texts);
+        var errors = VideoRequestValidator.Validate(incoming.Request, freepik.Value.DefaultModel, incoming.Files.Fields, incoming.Texts);
         if (!errors.IsValid)
         {
             return (Problems.Validation(errors.Errors), NoFields);
         }
+
+        // The job records its model: a request without one gets today's default, and a key reused with another model is another request.
+        incoming = incoming with { Request = incoming.Request with { Model = incoming.Request.Model ?? freepik.Value.DefaultModel } };
 
         // A callback we would refuse to call must be refused now, not dropped when the video is done.
         if (incoming.Request.CallbackUrl is { } callback && !addresses.AllowsUrl(new Uri(callback)))
@@ -97,6 +104,13 @@ public sealed class VideoJobStarter(
         if (key.Length > 0 && await jobs.GetAsync(jobId, cancellationToken) is { } existing)
         {
             return (await SameJobAsync(existing, fingerprint, jobs, cancellationToken), NoFields);
+        }
+
+        // A job that cannot be created today is not started: a repeated key above still gets its job.
+        if (creates.Limit is not null && await creates.ReadAsync(cancellationToken) is { Exhausted: true } usage)
+        {
+            logger.LogWarning("Job not started: {Used} of {Limit} Freepik creates used today (Freepik:DailyCreateLimit)", usage.Used, usage.Limit);
+            return (Problems.DailyLimitReached(usage), NoFields);
         }
 
         var stored = await StoreInputsAsync(jobId, incoming, cancellationToken);
@@ -173,6 +187,7 @@ public sealed class VideoJobStarter(
 
         var request = incoming.Request;
         var image = await StoreAsync(InputFields.Image);
+        var endImage = await StoreAsync(InputFields.EndImage);
         var staticMask = await StoreAsync(InputFields.StaticMask);
         var masks = new List<InputReference>();
         for (var i = 0; i < (request.DynamicMasks?.Count ?? 0); i++)
@@ -183,6 +198,6 @@ public sealed class VideoJobStarter(
             }
         }
 
-        return (new StagingRequest(jobId, image, staticMask, masks), errors, fields);
+        return (new StagingRequest(jobId, image, staticMask, masks, endImage), errors, fields);
     }
 }

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Azure.Storage.Queues;
+using KlingFunctions.Freepik;
 using KlingFunctions.Http;
 using KlingFunctions.Requests;
 using KlingFunctions.Workflow;
@@ -12,8 +13,11 @@ using Microsoft.Extensions.Options;
 
 namespace KlingFunctions.Pipelines;
 
-/// <summary>What came of one queue message: the job it started (or found), or the problem that put it in the poison queue.</summary>
-public sealed record QueuedRequestOutcome(JobView? Job, ProblemDetails? Problem)
+/// <summary>
+/// What came of one queue message: the job it started (or found); or the problem that put it in the poison queue; or,
+/// over the day's Freepik creates, when it comes back (<paramref name="DeferredUntil"/>).
+/// </summary>
+public sealed record QueuedRequestOutcome(JobView? Job, ProblemDetails? Problem, DateTimeOffset? DeferredUntil = null)
 {
     public bool Started => Job is not null;
 }
@@ -23,12 +27,16 @@ public sealed record QueuedRequestOutcome(JobView? Job, ProblemDetails? Problem)
 /// optional <c>idempotency_key</c>, started by the same <see cref="VideoJobStarter"/> (same validation, limits and
 /// dedupe). The Functions app's queue trigger and the DevHost's queue reader both hand their messages here.
 /// A message that can never start a job goes to <c>{queue}-poison</c> at once, with its problem beside it; a failure
-/// to start (storage or the engine unreachable) throws, so that the message is delivered again.
+/// to start (storage or the engine unreachable) throws, so that the message is delivered again. A message that
+/// arrives once the day's Freepik creates are used up (<c>Freepik:DailyCreateLimit</c>) is neither a job nor poison:
+/// it goes back on the queue, invisible until the count starts again at the next UTC midnight.
 /// </summary>
 public sealed class QueuedVideoRequests(
     VideoJobStarter starter,
     [FromKeyedServices(QueuedVideoRequests.ServiceKey)] QueueServiceClient queues,
     IOptions<PipelineOptions> options,
+    IOptions<FreepikOptions> freepik,
+    TimeProvider time,
     ILogger<QueuedVideoRequests> logger)
 {
     /// <summary>The key of the <see cref="QueueServiceClient"/> for the pipeline queues in DI.</summary>
@@ -40,6 +48,7 @@ public sealed class QueuedVideoRequests(
     private const int MaxMessageChars = 64 * 1024;
 
     private readonly QueueClient poison = queues.GetQueueClient(options.Value.PoisonQueue);
+    private readonly QueueClient requests = queues.GetQueueClient(options.Value.RequestQueue);
     private volatile bool poisonEnsured;
 
     /// <summary>
@@ -58,6 +67,12 @@ public sealed class QueuedVideoRequests(
         var problem = result is IValueHttpResult { Value: ProblemDetails details }
             ? details
             : throw new InvalidOperationException($"The start of queue message {messageId} answered {result.GetType().Name}, which is neither a job nor a problem.");
+        if (problem.Status == StatusCodes.Status429TooManyRequests && problem.Extensions.TryGetValue("retryAt", out var value) && value is DateTimeOffset retryAt)
+        {
+            await DeferAsync(messageText, messageId, retryAt, cancellationToken);
+            return new QueuedRequestOutcome(null, problem, retryAt);
+        }
+
         logger.LogWarning("Queue message {MessageId} is invalid ({Title}); moved to {PoisonQueue}, no job started", messageId, problem.Title, poison.Name);
         await PoisonAsync(messageText, messageId, problem, cancellationToken);
         return new QueuedRequestOutcome(null, problem);
@@ -92,7 +107,7 @@ public sealed class QueuedVideoRequests(
             return Problems.Validation(read.Errors);
         }
 
-        var errors = VideoRequestValidator.Validate(read.Request).Errors.ToDictionary(e => e.Key, e => e.Value, StringComparer.Ordinal);
+        var errors = VideoRequestValidator.Validate(read.Request, freepik.Value.DefaultModel).Errors.ToDictionary(e => e.Key, e => e.Value, StringComparer.Ordinal);
         errors[IdempotencyKeyField] = [keyError];
         return Problems.Validation(errors);
     }
@@ -120,6 +135,35 @@ public sealed class QueuedVideoRequests(
         return (key, key.Length == 0 ? "must be a non-empty string."
             : key.Length > JobIds.MaxIdempotencyKeyLength ? JobIds.KeyTooLong
             : null);
+    }
+
+    /// <summary>
+    /// The message again, at the end of the queue and invisible until <paramref name="retryAt"/>: a copy, so that it is
+    /// delivered afresh then (a redelivery would count towards the poison queue). The copy carries the key the message
+    /// had, its own id when it named none, so that it still starts the one job it was meant to.
+    /// </summary>
+    private async Task DeferAsync(string messageText, string messageId, DateTimeOffset retryAt, CancellationToken cancellationToken)
+    {
+        var wait = retryAt - time.GetUtcNow();
+        var copy = WithIdempotencyKey(messageText, IdempotencyKey(Encoding.UTF8.GetBytes(messageText), messageId).Key);
+        await requests.SendMessageAsync(copy, visibilityTimeout: wait > TimeSpan.Zero ? wait : TimeSpan.Zero, cancellationToken: cancellationToken);
+        logger.LogWarning("Queue message {MessageId} arrived with the day's Freepik creates used up (Freepik:DailyCreateLimit); back on {Queue} until {RetryAt}, no job started", messageId, requests.Name, retryAt);
+    }
+
+    /// <summary>The message with <c>idempotency_key</c> added after its opening brace unless it has one: the rest stays as it was sent.</summary>
+    internal static string WithIdempotencyKey(string messageText, string key)
+    {
+        using (var document = JsonDocument.Parse(messageText))
+        {
+            if (document.RootElement.TryGetProperty(IdempotencyKeyField, out _))
+            {
+                return messageText;
+            }
+        }
+
+        var open = messageText.IndexOf('{', StringComparison.Ordinal) + 1;
+        var empty = messageText.AsSpan(open).TrimStart().StartsWith("}");
+        return string.Concat(messageText.AsSpan(0, open), $"\"{IdempotencyKeyField}\":{JsonSerializer.Serialize(key)}{(empty ? "" : ",")}", messageText.AsSpan(open));
     }
 
     private async Task PoisonAsync(string messageText, string messageId, ProblemDetails problem, CancellationToken cancellationToken)

@@ -112,6 +112,7 @@ public static class VideoRequestReader
         => type == typeof(string) ? (element.ValueKind == JsonValueKind.String, "a string")
             : type == typeof(int) ? (element.ValueKind == JsonValueKind.Number && element.TryGetInt32(out _), "an integer")
             : type == typeof(double) ? (element.ValueKind == JsonValueKind.Number && element.TryGetDouble(out _), "a number")
+            : type == typeof(bool) ? (element.ValueKind is JsonValueKind.True or JsonValueKind.False, "true or false")
             : throw new NotSupportedException($"VideoRequest has a property of type {type}, which the reader cannot check.");
 
     private static string Describe(JsonElement element) => element.ValueKind switch

@@ -1,27 +1,36 @@
 using System.Globalization;
 using System.Net;
+using KlingFunctions.Freepik;
 
 namespace KlingFunctions.Requests;
 
 /// <summary>
-/// Checks a <see cref="VideoRequest"/> against every constraint Freepik documents for the Kling 2.1 Std create
-/// call that can be checked without fetching anything, so bad input fails before any money is spent.
-/// Pixel sizes, aspect ratios and formats need the image itself: staging checks those.
+/// Checks a <see cref="VideoRequest"/> against every constraint of its model's create call that can be checked
+/// without fetching anything (the catalogue, <see cref="KlingModels"/>), so bad input fails before any money is spent:
+/// a field the model does not take is refused, naming the models that take it, and a value outside the model's
+/// values or range names the allowed ones. Nothing is dropped silently. Pixel sizes, aspect ratios and formats need
+/// the image itself: staging checks those.
 /// </summary>
 public static class VideoRequestValidator
 {
-    /// <summary>Freepik: "The image file size cannot exceed 10MB"; masks follow the image's requirements.</summary>
+    /// <summary>Freepik: "The image file size cannot exceed 10MB"; masks and end frames follow the image's requirements.</summary>
     public const long MaxImageBytes = 10 * 1024 * 1024;
 
     /// <summary>Freepik: prompt and negative_prompt "cannot exceed 2500 characters".</summary>
     public const int MaxPromptLength = 2500;
 
-    private static readonly string[] Durations = ["5", "10"];
-
     private static readonly HashSet<string> NoUploads = [];
     private static readonly Dictionary<string, ReadOnlyMemory<byte>> NoTexts = [];
 
+    /// <summary>The fields a caller may give, in the order their problems are reported.</summary>
+    private static readonly string[] ModelFields =
+    [
+        VideoFields.Image, VideoFields.EndImage, VideoFields.Prompt, VideoFields.NegativePrompt, VideoFields.Duration, VideoFields.CfgScale,
+        VideoFields.StaticMask, VideoFields.DynamicMasks, VideoFields.AspectRatio, VideoFields.GenerateAudio,
+    ];
+
     /// <summary>Returns every problem at once, keyed by JSON field name.</summary>
+    /// <param name="defaultModel">The model of a request that names none (<c>Freepik:DefaultModel</c>).</param>
     /// <param name="uploads">
     /// Fields whose image came as a multipart file part (<c>image</c>, <c>dynamic_masks[0].mask</c>): present,
     /// with their bytes checked where they are stored.
@@ -30,7 +39,7 @@ public static class VideoRequestValidator
     /// Image fields whose value was read as UTF-8 from the body rather than into the request's strings (a JSON body's
     /// images, see <c>JsonImageValues</c>): checked like the strings.
     /// </param>
-    public static RequestErrors Validate(VideoRequest request, IReadOnlySet<string>? uploads = null, IReadOnlyDictionary<string, ReadOnlyMemory<byte>>? texts = null)
+    public static RequestErrors Validate(VideoRequest request, string defaultModel, IReadOnlySet<string>? uploads = null, IReadOnlyDictionary<string, ReadOnlyMemory<byte>>? texts = null)
     {
         ArgumentNullException.ThrowIfNull(request);
         var errors = new RequestErrors();
@@ -42,45 +51,79 @@ public static class VideoRequestValidator
 
         uploads ??= NoUploads;
 
-        CheckDuration(request.Duration, errors);
-        CheckCfgScale(request.CfgScale, errors);
-        CheckPrompts(request, uploads, errors);
+        CheckPromptLengths(request, errors);
         CheckImages(request, uploads, texts, errors);
         CheckCallbackUrl(request.CallbackUrl, errors);
+        if (KlingModels.Find(request.Model ?? defaultModel) is { } model)
+        {
+            CheckAgainst(model, request, uploads, errors);
+        }
+        else
+        {
+            errors.Add(VideoFields.Model, $"model must be one of {KlingModels.Ids(KlingModels.All)} (GET /api/models); got {Excerpt.Of(request.Model ?? defaultModel)}.");
+        }
 
         return errors;
     }
 
-    private static void CheckDuration(string? duration, RequestErrors errors)
+    /// <summary>The model's own rules: the fields it takes, for the kind of job this is, with its values and limits.</summary>
+    private static void CheckAgainst(KlingModel model, VideoRequest request, IReadOnlySet<string> uploads, RequestErrors errors)
     {
-        if (duration is null)
+        var hasImage = Given(request, VideoFields.Image, uploads);
+        var mode = hasImage ? JobModes.ImageToVideo : JobModes.TextToVideo;
+        foreach (var name in ModelFields.Where(name => Given(request, name, uploads)))
         {
-            errors.Add("duration", "duration is required: \"5\" or \"10\" (seconds, as a string).");
+            if (model.Field(name) is not { } field)
+            {
+                var takers = KlingModels.All.Where(other => other.Field(name) is not null).ToList();
+                errors.Add(name, $"{name} is not taken by {model.Id} ({model.Name}); the models that take it: {KlingModels.Ids(takers)}.");
+            }
+            else if (!field.Modes.HasFlag(mode))
+            {
+                errors.Add(name, hasImage
+                    ? $"{name} is taken by {model.Id} only for a video from a prompt alone (without image)."
+                    : $"{name} is taken by {model.Id} only for a video from an image.");
+            }
+            else if (field.Type is not (FieldType.Image or FieldType.DynamicMasks) && KlingModel.ValueOf(request, name) is { } value)
+            {
+                CheckValue(model, field, value, errors);
+            }
         }
-        else if (!Durations.Contains(duration, StringComparer.Ordinal))
+
+        if (!hasImage && model.ImageRequired)
         {
-            errors.Add("duration", $"duration must be \"5\" or \"10\" (seconds, as a string); got {Excerpt.Of(duration)}.");
+            var textModels = KlingModels.All.Where(other => !other.ImageRequired).ToList();
+            errors.Add(VideoFields.Image, $"image is required: {model.Id} ({model.Name}) makes a video from an image; the models that also make one from a prompt alone: {KlingModels.Ids(textModels)}.");
+        }
+        else if (!hasImage && string.IsNullOrWhiteSpace(request.Prompt))
+        {
+            errors.Add(VideoFields.Prompt, "prompt is required when no image is given: the video is made from the prompt alone.");
         }
     }
 
-    private static void CheckCfgScale(double? cfgScale, RequestErrors errors)
+    private static void CheckValue(KlingModel model, ModelField field, object value, RequestErrors errors)
     {
+        if (value is string text && field.Enum is not null && !field.Allows(text))
+        {
+            errors.Add(field.Name, $"{field.Name} must be one of {field.DescribeValues()} for {model.Id}; got {Excerpt.Of(text)}.");
+        }
+
         // Negated so that NaN, which compares false with everything, is rejected too.
-        if (cfgScale is { } value && !(value is >= 0 and <= 1))
+        if (value is double number && !(number >= (field.Minimum ?? double.NegativeInfinity) && number <= (field.Maximum ?? double.PositiveInfinity)))
         {
-            errors.Add("cfg_scale", $"cfg_scale must be between 0 and 1; got {value.ToString(CultureInfo.InvariantCulture)}.");
+            errors.Add(field.Name, string.Create(CultureInfo.InvariantCulture, $"{field.Name} must be between {field.Minimum} and {field.Maximum} for {model.Id}; got {number}."));
         }
     }
 
-    private static void CheckPrompts(VideoRequest request, IReadOnlySet<string> uploads, RequestErrors errors)
-    {
-        CheckLength("prompt", request.Prompt, errors);
-        CheckLength("negative_prompt", request.NegativePrompt, errors);
+    /// <summary>True when the caller gave the field: a value, or an image as a file part or text (an empty list of dynamic masks is none).</summary>
+    private static bool Given(VideoRequest request, string field, IReadOnlySet<string> uploads)
+        => field == VideoFields.DynamicMasks ? request.DynamicMasks is { Count: > 0 } : uploads.Contains(field) || KlingModel.ValueOf(request, field) is not null;
 
-        if (request.Image is null && !uploads.Contains("image") && string.IsNullOrWhiteSpace(request.Prompt))
-        {
-            errors.Add("prompt", "prompt is required when no image is given.");
-        }
+    /// <summary>The same limit on every model that takes a prompt (the catalogue's <see cref="ModelField.MaxLength"/>).</summary>
+    private static void CheckPromptLengths(VideoRequest request, RequestErrors errors)
+    {
+        CheckLength(VideoFields.Prompt, request.Prompt, errors);
+        CheckLength(VideoFields.NegativePrompt, request.NegativePrompt, errors);
     }
 
     private static void CheckLength(string field, string? text, RequestErrors errors)
@@ -100,8 +143,9 @@ public static class VideoRequestValidator
 
     private static void CheckImages(VideoRequest request, IReadOnlySet<string> uploads, IReadOnlyDictionary<string, ReadOnlyMemory<byte>> texts, RequestErrors errors)
     {
-        CheckImage("image", request.Image, texts, errors);
-        CheckImage("static_mask", request.StaticMask, texts, errors);
+        CheckImage(VideoFields.Image, request.Image, texts, errors);
+        CheckImage(VideoFields.EndImage, request.EndImage, texts, errors);
+        CheckImage(VideoFields.StaticMask, request.StaticMask, texts, errors);
 
         var masks = request.DynamicMasks ?? [];
         for (var i = 0; i < masks.Count; i++)
@@ -109,10 +153,19 @@ public static class VideoRequestValidator
             CheckDynamicMask($"dynamic_masks[{i}]", masks[i], uploads, texts, errors);
         }
 
-        var hasImage = request.Image is not null || uploads.Contains("image");
-        if (!hasImage && (request.StaticMask is not null || uploads.Contains("static_mask") || masks.Count > 0))
+        if (Given(request, VideoFields.Image, uploads))
         {
-            errors.Add("image", "image is required when static_mask or dynamic_masks is given: masks mark areas of the image.");
+            return;
+        }
+
+        if (Given(request, VideoFields.StaticMask, uploads) || masks.Count > 0)
+        {
+            errors.Add(VideoFields.Image, "image is required when static_mask or dynamic_masks is given: masks mark areas of the image.");
+        }
+
+        if (Given(request, VideoFields.EndImage, uploads))
+        {
+            errors.Add(VideoFields.Image, "image is required when end_image is given: the video goes from the image to the end frame.");
         }
     }
 
@@ -198,7 +251,7 @@ public static class VideoRequestValidator
 
     private static void CheckCallbackUrl(string? value, RequestErrors errors)
     {
-        const string field = "callback_url";
+        const string field = VideoFields.CallbackUrl;
         if (value is null)
         {
             return;

@@ -1,19 +1,21 @@
 using System.Globalization;
+using KlingFunctions.Requests;
 
 namespace KlingFunctions.Staging;
 
 /// <summary>The request fields that carry images, and where each one is kept under its job in the inputs container.</summary>
 public static class InputFields
 {
-    public const string Image = "image";
-    public const string StaticMask = "static_mask";
+    public const string Image = VideoFields.Image;
+    public const string EndImage = VideoFields.EndImage;
+    public const string StaticMask = VideoFields.StaticMask;
 
     private const string DynamicMaskPrefix = "dynamic_masks[";
     private const string DynamicMaskSuffix = "].mask";
 
     public static string DynamicMask(int index) => string.Create(CultureInfo.InvariantCulture, $"{DynamicMaskPrefix}{index}{DynamicMaskSuffix}");
 
-    /// <summary><c>{jobId}/image.png</c>, <c>{jobId}/static_mask.jpg</c>, <c>{jobId}/dynamic_masks/0.png</c>.</summary>
+    /// <summary><c>{jobId}/image.png</c>, <c>{jobId}/end_image.png</c>, <c>{jobId}/static_mask.jpg</c>, <c>{jobId}/dynamic_masks/0.png</c>.</summary>
     public static string BlobName(string jobId, string field, ImageFormat format)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(jobId);
@@ -26,12 +28,12 @@ public static class InputFields
         return $"{jobId}/{stem}{format.Extension()}";
     }
 
-    /// <summary><c>image</c>, <c>static_mask</c> or <c>dynamic_masks[i].mask</c>: a field that carries an image.</summary>
+    /// <summary><c>image</c>, <c>end_image</c>, <c>static_mask</c> or <c>dynamic_masks[i].mask</c>: a field that carries an image.</summary>
     public static bool IsImageField(string field) => BlobStem(field) is not null;
 
     private static string? BlobStem(string field)
     {
-        if (field is Image or StaticMask)
+        if (field is Image or EndImage or StaticMask)
         {
             return field;
         }

@@ -10,8 +10,9 @@ public sealed record InspectedInput(string Field, string BlobName, long Bytes, I
 }
 
 /// <summary>
-/// The create call's rules for the image and its masks (kling-v2-1-std-create.openapi.md): JPEG or PNG, at most
-/// 10 MB, the image at least 300×300 with an aspect ratio between 1:2.5 and 2.5:1, masks with the image's aspect
+/// The create call's rules for the image, its end frame and its masks (kling-v2-1-std-create.openapi.md; the end
+/// frame has the image's rules on every model that takes one, KLING-MODELS.md): JPEG or PNG, at most 10 MB, the image
+/// and the end frame at least 300×300 with an aspect ratio between 1:2.5 and 2.5:1, masks with the image's aspect
 /// ratio and all masks of one resolution. Freepik fails the task later when these are broken; we say so up front.
 /// </summary>
 public static class SourceImageInspector
@@ -20,13 +21,17 @@ public static class SourceImageInspector
     public const int MinSide = 300;
 
     /// <param name="image">Null when the image could not be stored; masks are then checked on their own.</param>
-    public static IReadOnlyList<StagingError> Check(InspectedInput? image, IReadOnlyList<InspectedInput> masks)
+    /// <param name="endImage">The end frame, when the job has one.</param>
+    public static IReadOnlyList<StagingError> Check(InspectedInput? image, IReadOnlyList<InspectedInput> masks, InspectedInput? endImage = null)
     {
         ArgumentNullException.ThrowIfNull(masks);
         var errors = new List<StagingError>();
-        if (image is not null && CheckFile(image, errors))
+        foreach (var frame in new[] { image, endImage })
         {
-            CheckImageSize(image, errors);
+            if (frame is not null && CheckFile(frame, errors))
+            {
+                CheckImageSize(frame, errors);
+            }
         }
 
         InspectedInput? reference = null;

@@ -25,8 +25,9 @@ public sealed class SourceImageStager(
         ArgumentNullException.ThrowIfNull(request);
         var errors = new List<StagingError>();
 
-        // Freepik allows a prompt alone; then there is nothing to stage (the request validator allows no masks either).
+        // A text-to-video job has no image; then there is nothing to stage (the request validator allows no masks or end frame either).
         var image = request.Image is null ? null : await StoreAndReadAsync(request.JobId, InputFields.Image, request.Image, errors, cancellationToken);
+        var endImage = request.EndImage is null ? null : await StoreAndReadAsync(request.JobId, InputFields.EndImage, request.EndImage, errors, cancellationToken);
         var masks = new List<InspectedInput>();
         if (request.StaticMask is { } staticMask
             && await StoreAndReadAsync(request.JobId, InputFields.StaticMask, staticMask, errors, cancellationToken) is { } inspectedStatic)
@@ -42,19 +43,20 @@ public sealed class SourceImageStager(
             }
         }
 
-        errors.AddRange(SourceImageInspector.Check(image, masks));
+        errors.AddRange(SourceImageInspector.Check(image, masks, endImage));
         if (errors.Count > 0)
         {
             logger.LogInformation("Job {JobId} inputs rejected: {ErrorCount} problems in {Fields}", request.JobId, errors.Count, errors.Select(error => error.Field).Distinct());
             return StagingResult.Failed(errors);
         }
 
-        logger.LogInformation("Job {JobId} staged a {Width}x{Height} image and {MaskCount} masks", request.JobId, image?.Header.Width, image?.Header.Height, masks.Count);
+        logger.LogInformation("Job {JobId} staged a {Width}x{Height} image, {EndFrames} end frame and {MaskCount} masks", request.JobId, image?.Header.Width, image?.Header.Height, endImage is null ? 0 : 1, masks.Count);
         return new StagingResult(
             image?.ToStaged(),
             request.StaticMask is null ? null : masks[0].ToStaged(),
             [.. masks.Skip(request.StaticMask is null ? 0 : 1).Select(mask => mask.ToStaged())],
-            []);
+            [],
+            endImage?.ToStaged());
     }
 
     private async Task<InspectedInput?> StoreAndReadAsync(

@@ -11,17 +11,18 @@ public sealed record InputReference(string? BlobName = null, Uri? Url = null)
     public static InputReference FromUrl(Uri url) => new(Url: url);
 }
 
-/// <summary>What the StageSourceImage activity receives: the job and its image and masks.</summary>
+/// <summary>What the StageSourceImage activity receives: the job and its image, end frame and masks.</summary>
 public sealed record StagingRequest(
     string JobId,
     InputReference? Image,
     InputReference? StaticMask = null,
-    IReadOnlyList<InputReference>? DynamicMasks = null);
+    IReadOnlyList<InputReference>? DynamicMasks = null,
+    InputReference? EndImage = null);
 
 /// <summary>A validated private blob in the inputs container, ready to be shared through a SAS URL.</summary>
 public sealed record StagedImage(string Field, string BlobName, ImageFormat Format, int Width, int Height, long Bytes);
 
-/// <summary>A problem with one request field (<c>image</c>, <c>static_mask</c>, <c>dynamic_masks[i].mask</c>).</summary>
+/// <summary>A problem with one request field (<c>image</c>, <c>end_image</c>, <c>static_mask</c>, <c>dynamic_masks[i].mask</c>).</summary>
 public sealed record StagingError(string Field, string Message);
 
 /// <summary>Staged blobs when every input passed, otherwise the errors (errors are outcomes, not exceptions).</summary>
@@ -29,7 +30,8 @@ public sealed record StagingResult(
     StagedImage? Image,
     StagedImage? StaticMask,
     IReadOnlyList<StagedImage> DynamicMasks,
-    IReadOnlyList<StagingError> Errors)
+    IReadOnlyList<StagingError> Errors,
+    StagedImage? EndImage = null)
 {
     public bool Succeeded => Errors.Count == 0;
 

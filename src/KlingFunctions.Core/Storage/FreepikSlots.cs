@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
@@ -31,7 +29,7 @@ public sealed class FreepikSlots(
     private readonly HashSet<string> draining = new(StringComparer.Ordinal);
 
     /// <summary>The pool of the API key configured now: hashed, so the blob's name gives nothing away.</summary>
-    public string CurrentPool { get; } = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(freepik.Value.ApiKey ?? string.Empty)))[..16];
+    public string CurrentPool { get; } = ApiKeyPool.Of(freepik.Value.ApiKey);
 
     /// <summary>
     /// Takes a slot for <paramref name="jobId"/> when one is free and no earlier arrival waits for it; otherwise puts

@@ -1,4 +1,5 @@
 using DurableTask.Core.Exceptions;
+using KlingFunctions.Freepik;
 using Grpc.Core;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
@@ -57,7 +58,8 @@ public sealed class DurableVideoJobClient(DurableTaskClient client, Func<string,
             // Only a completed orchestration's output is ours: a terminated one holds the termination reason.
             status == JobRuntimeStatus.Completed ? metadata.ReadOutputAs<VideoJobResult>() : null,
             metadata.FailureDetails?.ErrorMessage,
-            input?.RequestFingerprint);
+            input?.RequestFingerprint,
+            input is null ? null : input.Parameters.Model ?? KlingModels.OriginalId);
     }
 
     /// <summary>Raises Freepik's <paramref name="update"/> to the job, unless it can change nothing there.</summary>

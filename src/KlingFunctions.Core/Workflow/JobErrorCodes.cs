@@ -16,4 +16,7 @@ public static class JobErrorCodes
     public const string DeadlineExceeded = "DeadlineExceeded";
     public const string Canceled = "Canceled";
     public const string InternalError = "InternalError";
+
+    /// <summary>The day's Freepik creates reached <c>Freepik:DailyCreateLimit</c> before this job's create: nothing was paid.</summary>
+    public const string DailyLimitReached = "DailyLimitReached";
 }

@@ -13,7 +13,10 @@ public sealed record VideoJobInput
 
     public required DateTimeOffset CreatedAt { get; init; }
 
-    /// <summary>The caller's parameters with <c>image</c> and the masks cleared: they travel as <see cref="Inputs"/>.</summary>
+    /// <summary>
+    /// The caller's parameters with the images cleared (they travel as <see cref="Inputs"/>), and with the job's model
+    /// (null only in jobs started before models existed: <see cref="Freepik.KlingModels.OriginalId"/>).
+    /// </summary>
     public required VideoParameters Parameters { get; init; }
 
     /// <summary>The job's images as blob names (bytes the caller sent) or the caller's URLs (fetched in staging).</summary>
@@ -27,7 +30,7 @@ public sealed record VideoJobInput
     public required WorkflowSettings Settings { get; init; }
 }
 
-/// <summary>The create body's fields without images: what travels through orchestration state.</summary>
+/// <summary>The request's fields without images: what travels through orchestration state.</summary>
 public sealed record VideoParameters : KlingVideoParameters
 {
     public VideoParameters()
@@ -43,6 +46,7 @@ public sealed record VideoParameters : KlingVideoParameters
     public static VideoParameters WithoutImages(KlingVideoParameters parameters) => new(parameters)
     {
         Image = null,
+        EndImage = null,
         StaticMask = null,
         DynamicMasks = parameters.DynamicMasks?.Select(mask => mask with { Mask = null }).ToList(),
     };

@@ -38,6 +38,9 @@ public sealed record VideoJobProgress
 
     public JobStage Stage { get; init; }
 
+    /// <summary>The job's model (<see cref="Freepik.KlingModels"/>), for every view of the job, callback and event.</summary>
+    public string? Model { get; init; }
+
     public string? FreepikTaskId { get; init; }
 
     public string? FreepikStatus { get; init; }

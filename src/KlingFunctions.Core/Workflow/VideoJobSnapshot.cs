@@ -27,6 +27,7 @@ public enum JobRuntimeStatus
 }
 
 /// <summary>What the host knows about a job: its runtime state plus our custom status and output.</summary>
+/// <param name="Model">The job's model, from its input: shown before the orchestration has reported any progress.</param>
 public sealed record VideoJobSnapshot(
     string JobId,
     JobRuntimeStatus RuntimeStatus,
@@ -35,4 +36,5 @@ public sealed record VideoJobSnapshot(
     VideoJobProgress? Progress,
     VideoJobResult? Result,
     string? FailureMessage,
-    string? RequestFingerprint = null);
+    string? RequestFingerprint = null,
+    string? Model = null);

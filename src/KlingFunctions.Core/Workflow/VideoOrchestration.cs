@@ -82,7 +82,7 @@ public sealed class VideoOrchestration : TaskOrchestrator<VideoJobInput, VideoJo
             deadline = input.CreatedAt.UtcDateTime + input.Settings.Deadline;
             idempotentRetry = TaskOptions.FromRetryPolicy(new RetryPolicy(
                 input.Settings.ActivityRetryAttempts, input.Settings.ActivityRetryInterval, backoffCoefficient: 2, maxRetryInterval: MaxActivityRetryInterval));
-            progress = new VideoJobProgress { Stage = JobStage.Staging, UpdatedAt = Now };
+            progress = new VideoJobProgress { Stage = JobStage.Staging, Model = input.Parameters.Model ?? KlingModels.OriginalId, UpdatedAt = Now };
             updates = new EventWaiter<FreepikTaskUpdate>(context, FreepikTaskUpdate.EventName);
             slotsFreed = new EventWaiter<string>(context, SlotFreedEventName);
         }
@@ -396,7 +396,7 @@ public sealed class VideoOrchestration : TaskOrchestrator<VideoJobInput, VideoJo
         {
             try
             {
-                return await context.CallActivityAsync<FreepikResult>(WorkflowActivities.GetVideoTaskStatus, new StatusRequest(task.TaskId, submittedAt));
+                return await context.CallActivityAsync<FreepikResult>(WorkflowActivities.GetVideoTaskStatus, new StatusRequest(task.TaskId, submittedAt, input.Parameters.Model));
             }
             catch (Exception exception) when (exception is not OperationCanceledException)
             {
@@ -598,6 +598,7 @@ public sealed class VideoOrchestration : TaskOrchestrator<VideoJobInput, VideoJo
         {
             FreepikOutcome.Rejected => new JobError(JobErrorCodes.FreepikRejected, $"Freepik rejected the request: {result.Describe()}"),
             FreepikOutcome.Unauthorized => new JobError(JobErrorCodes.FreepikUnauthorized, $"Freepik refused the API key: {result.Message}. Check Freepik:ApiKey."),
+            FreepikOutcome.DailyLimitReached => new JobError(JobErrorCodes.DailyLimitReached, result.Message ?? "The day's Freepik creates reached Freepik:DailyCreateLimit; nothing was sent or paid."),
             FreepikOutcome.OutcomeUnknown => new JobError(JobErrorCodes.SubmitOutcomeUnknown, $"The create call may or may not have reached Freepik ({result.Message}). It is not retried, to avoid paying twice; {(input.Settings.WebhooksEnabled ? $"no webhook named its task within {input.Settings.UnknownOutcomeGrace}. A later one is shown as 'late'; otherwise " : string.Empty)}check Freepik's task list before resubmitting."),
             _ => new JobError(JobErrorCodes.FreepikUnavailable, $"Freepik stayed unavailable: {result.Message}"),
         };

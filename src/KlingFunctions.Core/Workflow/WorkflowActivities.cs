@@ -28,7 +28,8 @@ public sealed record SlotRelease(string Pool, string JobId);
 /// <param name="Attempt">1 for the first create; the activity records each attempt so that a re-run never pays twice.</param>
 public sealed record SubmitRequest(string JobId, StagingResult Staged, VideoParameters Parameters, int Attempt = 1);
 
-public sealed record StatusRequest(string TaskId, DateTimeOffset SubmittedAt);
+/// <param name="Model">The job's model, whose status path is asked; null for a job started before models existed (2.1 Std).</param>
+public sealed record StatusRequest(string TaskId, DateTimeOffset SubmittedAt, string? Model = null);
 
 public sealed record ArchiveRequest(string JobId, string VideoUrl);
 

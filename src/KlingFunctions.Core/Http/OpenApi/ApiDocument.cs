@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Reflection;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using KlingFunctions.Requests;
 using KlingFunctions.Workflow;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -70,6 +71,11 @@ public sealed class ApiDocument
                     codeSchema.Description = "Stable error codes for pipelines to branch on (README \"HTTP API\").";
                 }
 
+                if (context.JsonTypeInfo.Type == typeof(VideoRequest) && schema.Properties?.TryGetValue(VideoFields.Model, out var model) == true && model is OpenApiSchema modelSchema)
+                {
+                    MultipartForm.DescribeModel(modelSchema);
+                }
+
                 return Task.CompletedTask;
             });
         });
@@ -95,7 +101,7 @@ public sealed class ApiDocument
         {
             Title = "KlingFunctions",
             Version = "1.0",
-            Description = "Turns a still image and a prompt into a 5 or 10 second video with Freepik's Kling 2.1 image-to-video API, durably. "
+            Description = "Turns a still image and a prompt (or, on the models that allow it, a prompt alone) into a short video with Freepik's Kling models (GET /api/models), durably. "
                 + "Both hosts (the Azure Functions app and the DevHost) serve this API under /api; the Functions app requires a function key except on the webhook, the health check and this document.",
         };
         document.Servers = [];

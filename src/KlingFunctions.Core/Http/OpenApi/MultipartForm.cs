@@ -1,4 +1,6 @@
+using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using KlingFunctions.Freepik;
 using KlingFunctions.Requests;
 using KlingFunctions.Staging;
 using Microsoft.OpenApi;
@@ -23,7 +25,6 @@ internal static class MultipartForm
         return new OpenApiSchema
         {
             Type = JsonSchemaType.Object,
-            Required = new HashSet<string>(StringComparer.Ordinal) { InputFields.Image },
             Properties = properties,
             PatternProperties = new Dictionary<string, IOpenApiSchema>(StringComparer.Ordinal)
             {
@@ -32,9 +33,24 @@ internal static class MultipartForm
         };
     }
 
+    /// <summary>The model field: an enum of the catalogue's ids, one line per model in its description.</summary>
+    public static void DescribeModel(OpenApiSchema schema)
+    {
+        schema.Enum = [.. KlingModels.All.Select(model => (JsonNode)JsonValue.Create(model.Id))];
+        schema.Description = "The Kling model (default: Freepik:DefaultModel, kling-v2-1-std unless configured; GET /api/models lists each model's fields):\n"
+            + string.Join("\n", KlingModels.All.Select(model => $"- {model.Id}: {model.Name}. {model.Description}"));
+    }
+
     private static OpenApiSchema Field(string name)
     {
-        if (name is InputFields.Image or InputFields.StaticMask)
+        if (name == VideoFields.Model)
+        {
+            var schema = new OpenApiSchema { Type = JsonSchemaType.String };
+            DescribeModel(schema);
+            return schema;
+        }
+
+        if (name is InputFields.Image or InputFields.EndImage or InputFields.StaticMask)
         {
             return new OpenApiSchema
             {
@@ -48,7 +64,12 @@ internal static class MultipartForm
             return new OpenApiSchema { Type = JsonSchemaType.String, ContentMediaType = ApiDocument.Json, Description = "The JSON array, as text." };
         }
 
-        return new OpenApiSchema { Type = IncomingVideoRequestReader.NumberFields.Contains(name) ? JsonSchemaType.Number : JsonSchemaType.String };
+        return new OpenApiSchema
+        {
+            Type = IncomingVideoRequestReader.NumberFields.Contains(name) ? JsonSchemaType.Number
+                : IncomingVideoRequestReader.BooleanFields.Contains(name) ? JsonSchemaType.Boolean
+                : JsonSchemaType.String,
+        };
     }
 
     private static OpenApiSchema File(string? description)

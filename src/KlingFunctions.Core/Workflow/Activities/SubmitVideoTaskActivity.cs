@@ -1,3 +1,4 @@
+using System.Globalization;
 using KlingFunctions.Freepik;
 using KlingFunctions.Storage;
 using KlingFunctions.Telemetry;
@@ -8,14 +9,17 @@ namespace KlingFunctions.Workflow.Activities;
 
 /// <summary>
 /// Step 2: the paid call. Read-only SAS URLs for the staged blobs and the job's webhook URL are made here,
-/// inside the activity, so neither ever enters orchestration state. Each attempt is claimed in the
-/// <see cref="SubmitLedger"/> first, so that a re-run of this activity never sends a second create.
+/// inside the activity, so neither ever enters orchestration state; the body is the job's model's own
+/// (<see cref="KlingModel.CreateBody"/>). Each attempt is claimed in the <see cref="SubmitLedger"/> first, so that a
+/// re-run of this activity never sends a second create; then counted against the day's creates
+/// (<see cref="DailyCreates"/>, the spend guard), which refuses it, before anything is sent, once the day's limit is reached.
 /// </summary>
 public sealed class SubmitVideoTaskActivity(
     IFreepikClient freepik,
     BlobReadUrls readUrls,
     WebhookToken webhooks,
     SubmitLedger ledger,
+    DailyCreates creates,
     ILogger<SubmitVideoTaskActivity> logger) : WorkflowActivity<SubmitRequest, FreepikResult>
 {
     public override async Task<FreepikResult> RunAsync(SubmitRequest input, CancellationToken cancellationToken)
@@ -23,7 +27,7 @@ public sealed class SubmitVideoTaskActivity(
         FreepikCreateTask task;
         try
         {
-            task = await CreateBodyAsync(input, cancellationToken);
+            task = await CreateTaskAsync(input, cancellationToken);
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
@@ -48,11 +52,20 @@ public sealed class SubmitVideoTaskActivity(
 
         if (earlier is not null)
         {
+            // An earlier run counted this attempt, if it got that far: a re-run never counts it again.
             logger.LogWarning("Job {JobId}: create attempt {Attempt} already ran ({Outcome}); not sending it again", input.JobId, input.Attempt, earlier.Outcome);
             return earlier;
         }
 
-        var result = await freepik.CreateTaskAsync(task, cancellationToken);
+        // Counted after the claim: a run that stops in between is answered "outcome unknown" by the ledger, never counted twice.
+        var createId = string.Create(CultureInfo.InvariantCulture, $"{input.JobId}/{input.Attempt}");
+        var (refused, day) = await CountAsync(createId, task.Model, cancellationToken);
+        var result = refused ?? await freepik.CreateTaskAsync(task, cancellationToken);
+        if (refused is null && result.Outcome is FreepikOutcome.Transient or FreepikOutcome.Rejected or FreepikOutcome.Unauthorized)
+        {
+            await UncountAsync(createId, day, cancellationToken);
+        }
+
         try
         {
             await ledger.RecordAsync(input.JobId, input.Attempt, nonce, result, cancellationToken);
@@ -67,7 +80,43 @@ public sealed class SubmitVideoTaskActivity(
         return result;
     }
 
-    private async Task<FreepikCreateTask> CreateBodyAsync(SubmitRequest input, CancellationToken cancellationToken)
+    /// <summary>No refusal when the create is counted (on <c>Day</c>) and may be sent; otherwise why it is not sent.</summary>
+    private async Task<(FreepikResult? Refused, DateOnly Day)> CountAsync(string createId, KlingModel model, CancellationToken cancellationToken)
+    {
+        CreateReservation reservation;
+        try
+        {
+            reservation = await creates.ReserveAsync(createId, model.Id, cancellationToken);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            logger.LogWarning(exception, "Create {CreateId} could not be counted; not sent", createId);
+            return (new FreepikResult { Outcome = FreepikOutcome.Transient, Message = $"the create could not be counted against the day's limit: {exception.Message}" }, default);
+        }
+
+        var usage = reservation.Usage;
+        return (reservation.Reserved ? null : new FreepikResult
+        {
+            Outcome = FreepikOutcome.DailyLimitReached,
+            Message = string.Create(CultureInfo.InvariantCulture, $"The day's Freepik creates reached Freepik:DailyCreateLimit ({usage.Used} of {usage.Limit} on {usage.Day:yyyy-MM-dd}, UTC) before this job's create; nothing was sent or paid. The count starts again at {usage.ResetsAt:u}."),
+        }, usage.Day);
+    }
+
+    /// <summary>A create Freepik certainly did not make (429, 503, refused connection, 400, 401) is not counted.</summary>
+    private async Task UncountAsync(string createId, DateOnly day, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await creates.ReleaseAsync(createId, day, cancellationToken);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            // Counted though not made: the guard errs on the side of spending less.
+            logger.LogWarning(exception, "Create {CreateId} was not made, but could not be uncounted", createId);
+        }
+    }
+
+    private async Task<FreepikCreateTask> CreateTaskAsync(SubmitRequest input, CancellationToken cancellationToken)
     {
         var staged = input.Staged;
         var masks = input.Parameters.DynamicMasks ?? [];
@@ -80,11 +129,13 @@ public sealed class SubmitVideoTaskActivity(
         var parameters = input.Parameters with
         {
             Image = staged.Image is { } image ? await UrlAsync(image.BlobName, cancellationToken) : null,
+            EndImage = staged.EndImage is { } endImage ? await UrlAsync(endImage.BlobName, cancellationToken) : null,
             StaticMask = staged.StaticMask is { } staticMask ? await UrlAsync(staticMask.BlobName, cancellationToken) : null,
             DynamicMasks = masks.Count == 0 ? null : [.. masks.Select((mask, i) => mask with { Mask = maskUrls[i] })],
         };
 
-        return new FreepikCreateTask(parameters, webhooks.WebhookUrlFor(input.JobId)?.AbsoluteUri);
+        var model = KlingModels.OfJob(input.Parameters.Model);
+        return new FreepikCreateTask(model, model.CreateBody(parameters, webhooks.WebhookUrlFor(input.JobId)?.AbsoluteUri));
     }
 
     private async Task<string> UrlAsync(string blobName, CancellationToken cancellationToken)
