@@ -16,7 +16,7 @@ internal sealed record MessageBody(string Message);
 
 internal sealed record ProblemBody(string Message, IReadOnlyList<FreepikInvalidParam> InvalidParams);
 
-/// <summary>Freepik's snake_case JSON; the create body's own names come from its attributes.</summary>
+/// <summary>Freepik's snake_case JSON for the answers (create bodies are read as they come).</summary>
 internal static class ApiJson
 {
     public static readonly JsonSerializerOptions Options = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };

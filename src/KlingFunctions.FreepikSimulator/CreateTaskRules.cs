@@ -1,70 +1,94 @@
 using System.Buffers.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using KlingFunctions.Freepik;
 
 namespace KlingFunctions.FreepikSimulator;
 
 /// <summary>
-/// The checks Freepik's API edge makes on a create body (from its OpenAPI page), and nothing more: image sizes,
-/// formats and aspect ratios are only checked by Freepik once the task runs.
+/// The checks Freepik's API edge makes on a create body (from each endpoint's page, <see cref="KlingEndpoints"/>), and
+/// nothing more: image sizes, formats and aspect ratios are only checked by Freepik once the task runs.
 /// </summary>
 internal static class CreateTaskRules
 {
-    private const int MaxPromptLength = 2500;
-
-    public static List<FreepikInvalidParam> Check(FreepikCreateTask request)
+    public static List<FreepikInvalidParam> Check(KlingEndpoint endpoint, JsonObject body)
     {
         List<FreepikInvalidParam> problems = [];
-
-        if (string.IsNullOrEmpty(request.Duration))
+        foreach (var (name, value) in body)
         {
-            problems.Add(new("duration", "Field 'duration' is required"));
-        }
-        else if (request.Duration is not ("5" or "10"))
-        {
-            problems.Add(new("duration", "Field 'duration' must be one of: 5, 10"));
-        }
-
-        if (request.CfgScale is { } cfgScale && !(cfgScale is >= 0 and <= 1))
-        {
-            problems.Add(new("cfg_scale", "Field 'cfg_scale' must be between 0 and 1"));
-        }
-
-        CheckLength(problems, "prompt", request.Prompt);
-        CheckLength(problems, "negative_prompt", request.NegativePrompt);
-
-        if (string.IsNullOrEmpty(request.Prompt) && string.IsNullOrEmpty(request.Image))
-        {
-            problems.Add(new("image", "Field 'image' is required when 'prompt' is not provided"));
+            if (!endpoint.Fields.TryGetValue(name, out var rule))
+            {
+                problems.Add(new(name, $"Field '{name}' is not allowed for {endpoint.Model}"));
+            }
+            else if (value is null)
+            {
+                problems.Add(new(name, $"Field '{name}' must not be null"));
+            }
+            else
+            {
+                problems.AddRange(CheckValue(name, rule, value));
+            }
         }
 
-        CheckImage(problems, "image", request.Image);
-        CheckImage(problems, "static_mask", request.StaticMask);
-        for (var i = 0; i < (request.DynamicMasks?.Count ?? 0); i++)
-        {
-            CheckImage(problems, $"dynamic_masks[{i}].mask", request.DynamicMasks![i].Mask);
-        }
-
-        if (request.WebhookUrl is { } webhookUrl && !IsHttpUrl(webhookUrl))
-        {
-            problems.Add(new("webhook_url", "Field 'webhook_url' must be a valid URL"));
-        }
-
+        problems.AddRange(endpoint.Requires(body));
         return problems;
     }
 
-    private static void CheckLength(List<FreepikInvalidParam> problems, string name, string? value)
+    private static IEnumerable<FreepikInvalidParam> CheckValue(string name, WireRule rule, JsonNode value)
     {
-        if (value?.Length > MaxPromptLength)
+        var kind = value.GetValueKind();
+        var problem = rule.Kind switch
         {
-            problems.Add(new(name, $"Field '{name}' cannot exceed {MaxPromptLength} characters"));
+            WireKind.Text when kind != JsonValueKind.String => "must be a string",
+            WireKind.Text when rule.MaxLength is { } max && value.GetValue<string>().Length > max => $"cannot exceed {max} characters",
+            WireKind.Number when kind != JsonValueKind.Number => "must be a number",
+            WireKind.Number when value.GetValue<double>() is var number && !(number >= (rule.Min ?? double.MinValue) && number <= (rule.Max ?? double.MaxValue)) => $"must be between {rule.Min} and {rule.Max}",
+            WireKind.Integer when kind != JsonValueKind.Number || !value.AsValue().TryGetValue<int>(out _) => "must be an integer",
+            WireKind.Boolean when kind is not (JsonValueKind.True or JsonValueKind.False) => "must be a boolean",
+            WireKind.ImageOrUrl when kind != JsonValueKind.String || !(IsHttpUrl(value.GetValue<string>()) || Base64.IsValid(value.GetValue<string>())) => "must be a valid URL or a Base64 encoded image",
+            WireKind.Url when kind != JsonValueKind.String || !IsHttpUrl(value.GetValue<string>()) => "must be a valid URL",
+            WireKind.DynamicMasks when kind != JsonValueKind.Array => "must be an array",
+            _ => null,
+        };
+
+        if (problem is null && rule.Values is { } values && !values.Any(allowed => JsonNode.DeepEquals(allowed, value)))
+        {
+            problem = $"must be one of: {string.Join(", ", values.Select(allowed => allowed.ToJsonString()))}";
         }
+
+        if (problem is not null)
+        {
+            return [new(name, $"Field '{name}' {problem}")];
+        }
+
+        return rule.Kind == WireKind.DynamicMasks ? CheckMasks(name, value.AsArray()) : [];
     }
 
-    private static void CheckImage(List<FreepikInvalidParam> problems, string name, string? value)
+    private static IEnumerable<FreepikInvalidParam> CheckMasks(string name, JsonArray masks)
     {
-        if (!string.IsNullOrEmpty(value) && !IsHttpUrl(value) && !Base64.IsValid(value))
+        for (var i = 0; i < masks.Count; i++)
         {
-            problems.Add(new(name, $"Field '{name}' must be a valid URL or a Base64 encoded image"));
+            var field = $"{name}[{i}]";
+            if (masks[i] is not JsonObject mask)
+            {
+                yield return new(field, $"Field '{field}' must be an object");
+                continue;
+            }
+
+            foreach (var problem in CheckValue($"{field}.mask", new WireRule(WireKind.ImageOrUrl), mask["mask"] ?? JsonValue.Create(string.Empty)))
+            {
+                yield return problem;
+            }
+
+            if (mask["trajectories"] is not JsonArray points || points.Any(point => point is not JsonObject { } xy || xy["x"]?.GetValueKind() != JsonValueKind.Number || xy["y"]?.GetValueKind() != JsonValueKind.Number))
+            {
+                yield return new($"{field}.trajectories", $"Field '{field}.trajectories' must be an array of points with integer x and y");
+            }
+
+            foreach (var (key, _) in mask.Where(property => property.Key is not ("mask" or "trajectories")))
+            {
+                yield return new($"{field}.{key}", $"Field '{field}.{key}' is not allowed");
+            }
         }
     }
 

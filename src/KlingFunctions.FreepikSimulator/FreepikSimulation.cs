@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using KlingFunctions.Freepik;
 using Microsoft.Extensions.Options;
 
@@ -91,7 +92,7 @@ public sealed class FreepikSimulation(
 
     /// <summary>Creates a task and starts its lifecycle; null when the account's tasks in flight are at the limit.</summary>
     /// <param name="publicBaseUrl">Where this simulator's <c>/videos</c> route is reachable, without a trailing slash.</param>
-    internal SimulatedTask? TryCreateTask(FreepikCreateTask request, TaskScript script, string publicBaseUrl)
+    internal SimulatedTask? TryCreateTask(KlingEndpoint endpoint, JsonObject body, TaskScript script, string publicBaseUrl)
     {
         lock (admission)
         {
@@ -106,12 +107,12 @@ public sealed class FreepikSimulation(
 
         var id = Guid.NewGuid().ToString();
         var task = new SimulatedTask(
-            id, request, $"{publicBaseUrl}/videos/{id}.mp4", script, Time.GetUtcNow());
+            id, endpoint, body, $"{publicBaseUrl}/videos/{id}.mp4", script, Time.GetUtcNow());
         tasks[id] = task;
         Counter.TaskCreated();
         Logger.LogInformation(
-            "Created task {TaskId} (prompt {PromptLength} chars, webhook {HasWebhook}, ending {Ending})",
-            id, request.Prompt?.Length ?? 0, task.WebhookUrl is not null, script.Ending);
+            "Created task {TaskId} on {Model} (prompt {PromptLength} chars, webhook {HasWebhook}, ending {Ending})",
+            id, endpoint.Model, task.Prompt?.Length ?? 0, task.WebhookUrl is not null, script.Ending);
 
         var inProgressAfter = script.InProgressAfter ?? Options.InProgressAfter;
         lock (task.Gate)

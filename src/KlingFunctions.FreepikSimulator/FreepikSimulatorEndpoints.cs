@@ -1,14 +1,23 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using KlingFunctions.Freepik;
 
 namespace KlingFunctions.FreepikSimulator;
 
-/// <summary>Freepik's Kling 2.1 routes, answered by the <see cref="FreepikSimulation"/> registered with AddFreepikSimulator.</summary>
+/// <summary>
+/// Freepik's Kling routes, every model's create, status and list paths (<see cref="KlingEndpoints"/>), answered by the
+/// <see cref="FreepikSimulation"/> registered with AddFreepikSimulator. A task is found only at its own model's status
+/// path, as the status path is not derivable from the create path.
+/// </summary>
 public static class FreepikSimulatorEndpoints
 {
-    public const string CreatePath = "/v1/ai/image-to-video/kling-v2-1-std";
-    public const string StatusPath = "/v1/ai/image-to-video/kling-v2-1/{taskId}";
+    /// <summary>Kling 2.1 Std's create (and list) path.</summary>
+    public static readonly string CreatePath = KlingEndpoints.Original.CreatePath;
+
+    /// <summary>Kling 2.1 Std's (and Pro's) status path.</summary>
+    public static readonly string StatusPath = KlingEndpoints.Original.StatusPath;
+
     public const string VideoPath = "/videos/{taskId}.mp4";
 
     /// <summary>Maps the simulator's routes, optionally under <paramref name="prefix"/> (e.g. "/freepik") in a host app.</summary>
@@ -16,14 +25,26 @@ public static class FreepikSimulatorEndpoints
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         var group = endpoints.MapGroup(prefix);
-        group.MapPost(CreatePath, (HttpContext context, FreepikSimulation simulation) => CreateAsync(context, simulation, prefix));
-        group.MapGet(StatusPath, GetStatusAsync);
-        group.MapGet(CreatePath, List);
+        foreach (var endpoint in KlingEndpoints.All)
+        {
+            group.MapPost(endpoint.CreatePath, (HttpContext context, FreepikSimulation simulation) => CreateAsync(endpoint, context, simulation, prefix));
+        }
+
+        foreach (var statusPath in KlingEndpoints.All.Select(endpoint => endpoint.StatusPath).Distinct(StringComparer.Ordinal))
+        {
+            group.MapGet(statusPath, (string taskId, HttpContext context, FreepikSimulation simulation) => GetStatusAsync(statusPath, taskId, context, simulation));
+        }
+
+        foreach (var listPath in KlingEndpoints.All.Select(endpoint => endpoint.ListPath).Distinct(StringComparer.Ordinal))
+        {
+            group.MapGet(listPath, (HttpContext context, FreepikSimulation simulation) => List(listPath, context, simulation));
+        }
+
         group.MapGet(VideoPath, DownloadVideo);
         return group;
     }
 
-    private static async Task<IResult> CreateAsync(HttpContext context, FreepikSimulation simulation, string prefix)
+    private static async Task<IResult> CreateAsync(KlingEndpoint endpoint, HttpContext context, FreepikSimulation simulation, string prefix)
     {
         simulation.Counter.CreateAttempt();
         if (Unauthorized(context.Request, simulation.Options) is { } denied)
@@ -31,30 +52,36 @@ public static class FreepikSimulatorEndpoints
             return denied;
         }
 
-        FreepikCreateTask? request;
+        JsonNode? body;
         try
         {
-            request = await JsonSerializer.DeserializeAsync<FreepikCreateTask>(context.Request.Body, ApiJson.Options, context.RequestAborted);
+            body = await JsonNode.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted);
         }
-        catch (JsonException exception)
+        catch (JsonException)
         {
-            return Invalid([new FreepikInvalidParam(exception.Path ?? "body", "The request body is not valid JSON for this endpoint")]);
+            return Invalid([new FreepikInvalidParam("body", "The request body is not valid JSON for this endpoint")]);
         }
 
-        var problems = request is null ? [new FreepikInvalidParam("body", "The request body is required")] : CreateTaskRules.Check(request);
+        if (body is not JsonObject request)
+        {
+            return Invalid([new FreepikInvalidParam("body", "The request body must be a JSON object")]);
+        }
+
+        var problems = CreateTaskRules.Check(endpoint, request);
         if (problems.Count > 0)
         {
+            simulation.Logger.LogInformation("Create on {Model} answered 400: {Problems}", endpoint.Model, string.Join("; ", problems.Select(problem => problem.Reason)));
             return Invalid(problems);
         }
 
-        var (script, fault) = simulation.ClaimScript(request!.Prompt);
+        var (script, fault) = simulation.ClaimScript(request["prompt"] is JsonValue prompt && prompt.TryGetValue<string>(out var text) ? text : null);
         if (fault is { StatusCode: { } refusal, TaskCreated: false })
         {
             simulation.Logger.LogInformation("Create answered {StatusCode} as scripted; no task created", refusal);
             return await DelayAsync(fault, simulation, context) ?? Fault(refusal, fault.RetryAfter);
         }
 
-        var task = simulation.TryCreateTask(request, script, simulation.Options.PublicBaseUrl?.TrimEnd('/') ?? PublicBaseUrl(context.Request, prefix));
+        var task = simulation.TryCreateTask(endpoint, request, script, simulation.Options.PublicBaseUrl?.TrimEnd('/') ?? PublicBaseUrl(context.Request, prefix));
         if (task is null)
         {
             // Freepik documents no Retry-After for this 429, so none is sent.
@@ -72,7 +99,7 @@ public static class FreepikSimulatorEndpoints
             ?? (fault.StatusCode is { } code ? Fault(code, fault.RetryAfter) : Created(task));
     }
 
-    private static async Task<IResult> GetStatusAsync(string taskId, HttpContext context, FreepikSimulation simulation)
+    private static async Task<IResult> GetStatusAsync(string statusPath, string taskId, HttpContext context, FreepikSimulation simulation)
     {
         simulation.Counter.StatusCall(taskId);
         if (Unauthorized(context.Request, simulation.Options) is { } denied)
@@ -80,7 +107,8 @@ public static class FreepikSimulatorEndpoints
             return denied;
         }
 
-        if (!simulation.TryGetTask(taskId, out var task))
+        // Another model's status path does not know the task.
+        if (!simulation.TryGetTask(taskId, out var task) || task.Endpoint.StatusPath != statusPath)
         {
             return NotFound();
         }
@@ -108,12 +136,12 @@ public static class FreepikSimulatorEndpoints
         return Results.Json(new DataBody<TaskBody>(new(task.Id, task.Status.Value, task.Generated)), ApiJson.Options);
     }
 
-    private static IResult List(HttpContext context, FreepikSimulation simulation)
+    private static IResult List(string listPath, HttpContext context, FreepikSimulation simulation)
     {
         simulation.Counter.ListCall();
         return Unauthorized(context.Request, simulation.Options)
             ?? Results.Json(
-                new DataBody<TaskSummary[]>([.. simulation.AllTasks.Select(task => new TaskSummary(task.Id, task.Status.Value))]),
+                new DataBody<TaskSummary[]>([.. simulation.AllTasks.Where(task => task.Endpoint.ListPath == listPath).Select(task => new TaskSummary(task.Id, task.Status.Value))]),
                 ApiJson.Options);
     }
 

@@ -1,8 +1,11 @@
+using System.Text.Json.Nodes;
 using KlingFunctions.Freepik;
 
 namespace KlingFunctions.FreepikSimulator;
 
 /// <summary>A simulated task as a test sees it.</summary>
+/// <param name="Model">The model it was created with: the last segment of the create path (<c>kling-v2-1-std</c>).</param>
+/// <param name="Body">The create body, as Freepik received it.</param>
 public sealed record SimulatedTaskView(
     string TaskId,
     string? Prompt,
@@ -10,17 +13,23 @@ public sealed record SimulatedTaskView(
     IReadOnlyList<string> Generated,
     string? WebhookUrl,
     DateTimeOffset CreatedAt,
-    FreepikCreateTask Request);
+    string Model,
+    JsonObject Body);
 
 /// <summary>One task's state. Its status only moves forward, driven by one timer.</summary>
-internal sealed class SimulatedTask(string id, FreepikCreateTask request, string videoUrl, TaskScript script, DateTimeOffset createdAt)
+internal sealed class SimulatedTask(string id, KlingEndpoint endpoint, JsonObject body, string videoUrl, TaskScript script, DateTimeOffset createdAt)
 {
     private FreepikTaskStatus status = FreepikTaskStatus.Created;
     private int statusCalls;
 
     public string Id { get; } = id;
 
-    public string? WebhookUrl { get; } = request.WebhookUrl;
+    /// <summary>Where it was created, and so where its status and list are read.</summary>
+    public KlingEndpoint Endpoint { get; } = endpoint;
+
+    public string? Prompt { get; } = TextOf(body, "prompt");
+
+    public string? WebhookUrl { get; } = TextOf(body, "webhook_url");
 
     public TaskScript Script { get; } = script;
 
@@ -63,7 +72,10 @@ internal sealed class SimulatedTask(string id, FreepikCreateTask request, string
     public ResponseFault? NextStatusFault()
         => ResponseFault.At(Script.StatusFaults, Interlocked.Increment(ref statusCalls) - 1);
 
-    public SimulatedTaskView ToView() => new(Id, request.Prompt, Status, Generated, WebhookUrl, CreatedAt, request);
+    /// <summary>A copy of the body for each view: a test may read it while the simulator runs.</summary>
+    public SimulatedTaskView ToView() => new(Id, Prompt, Status, Generated, WebhookUrl, CreatedAt, Endpoint.Model, (JsonObject)body.DeepClone());
+
+    private static string? TextOf(JsonObject body, string name) => body[name] is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
 }
 
 /// <summary>One webhook delivery; a duplicate is the same delivery sent again.</summary>

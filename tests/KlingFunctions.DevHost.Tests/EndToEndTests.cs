@@ -397,9 +397,9 @@ public sealed class EndToEndTests(AzuriteFixture azurite)
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         Assert.Equal("Completed", view.GetProperty("status").GetString());
-        var sent = host.Simulator.Tasks[0].Request;
-        Assert.Equal(("10", 0.3), (sent.Duration, sent.CfgScale));
-        Assert.Contains("sig=", sent.Image, StringComparison.Ordinal);
+        var sent = host.Simulator.Tasks[0].Body;
+        Assert.Equal(("10", 0.3), (sent["duration"]!.GetValue<string>(), sent["cfg_scale"]!.GetValue<double>()));
+        Assert.Contains("sig=", sent["image"]!.GetValue<string>(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -11,7 +11,7 @@ public sealed class FreepikClientConfigurationTests
 {
     private const string CreatedBody = """{"data":{"task_id":"t-1","status":"CREATED"}}""";
 
-    private static readonly FreepikCreateTask VideoTask = new() { Image = "https://inputs.example.com/cat.png", Prompt = "wave" };
+    private static readonly FreepikCreateTask VideoTask = FreepikTestHost.Create("https://inputs.example.com/cat.png", "wave");
 
     [Fact]
     public async Task Client_sends_the_key_in_the_freepik_header_by_default()
@@ -48,7 +48,7 @@ public sealed class FreepikClientConfigurationTests
         using var host = new FreepikTestHost(new Dictionary<string, string?> { ["Freepik:BaseUrl"] = "http://localhost:5099/freepik" });
         host.Handler.Respond(HttpStatusCode.OK, CreatedBody);
 
-        await host.Client.GetTaskAsync("t-1", DateTimeOffset.MinValue, CancellationToken.None);
+        await host.Client.GetTaskAsync(FreepikTestHost.Std, "t-1", DateTimeOffset.MinValue, CancellationToken.None);
 
         Assert.Equal("http://localhost:5099/freepik/v1/ai/image-to-video/kling-v2-1/t-1", Assert.Single(host.Handler.Requests).Uri.AbsoluteUri);
     }

@@ -10,13 +10,15 @@ public sealed class FreepikClientCreateTests : IDisposable
 {
     private const string CreatedBody = """{"data":{"task_id":"046b6c7f-0b8a-43b9-b35d-6489e6daee91","status":"CREATED"}}""";
 
-    private static readonly FreepikCreateTask VideoTask = new()
-    {
-        Image = "https://inputs.example.com/cat.png?sig=abc",
-        Prompt = "the cat turns its head",
-        Duration = "5",
-        DynamicMasks = [new DynamicMask { Mask = "https://inputs.example.com/mask.png", Trajectories = [new TrajectoryPoint { X = 1, Y = 2 }] }],
-    };
+    private static readonly FreepikCreateTask VideoTask = new(FreepikTestHost.Std, FreepikTestHost.Std.CreateBody(
+        new Workflow.VideoParameters
+        {
+            Image = "https://inputs.example.com/cat.png?sig=abc",
+            Prompt = "the cat turns its head",
+            Duration = "5",
+            DynamicMasks = [new DynamicMask { Mask = "https://inputs.example.com/mask.png", Trajectories = [new TrajectoryPoint { X = 1, Y = 2 }] }],
+        },
+        webhookUrl: null));
 
     private readonly FreepikTestHost _host = new();
 

@@ -18,7 +18,7 @@ public sealed class FreepikClientLoggingTests
             .Respond(HttpStatusCode.ServiceUnavailable)
             .Respond(HttpStatusCode.OK, """{"data":{"task_id":"t-1","status":"SOMETHING_NEW","generated":[]}}""")
             .Respond(HttpStatusCode.NotFound);
-        var task = new FreepikCreateTask { Image = "https://inputs.example.com/cat.png", Prompt = "wave" };
+        var task = FreepikTestHost.Create("https://inputs.example.com/cat.png", "wave");
         var client = host.Client;
 
         FreepikResult[] results =
@@ -28,8 +28,8 @@ public sealed class FreepikClientLoggingTests
             await client.CreateTaskAsync(task, CancellationToken.None),
             await client.CreateTaskAsync(task, CancellationToken.None),
             await client.CreateTaskAsync(task, CancellationToken.None),
-            await client.GetTaskAsync("t-1", DateTimeOffset.MinValue, CancellationToken.None),
-            await client.GetTaskAsync("t-1", DateTimeOffset.MinValue, CancellationToken.None),
+            await client.GetTaskAsync(FreepikTestHost.Std, "t-1", DateTimeOffset.MinValue, CancellationToken.None),
+            await client.GetTaskAsync(FreepikTestHost.Std, "t-1", DateTimeOffset.MinValue, CancellationToken.None),
         ];
 
         var records = host.Logs.GetSnapshot();
@@ -52,7 +52,7 @@ public sealed class FreepikClientLoggingTests
     {
         using var host = new FreepikTestHost();
         host.Handler.Respond(HttpStatusCode.OK, """{"data":{"task_id":"t-42","status":"CREATED"}}""").Respond(HttpStatusCode.BadRequest, """{"message":"bad"}""");
-        var task = new FreepikCreateTask { Image = "https://inputs.example.com/cat.png" };
+        var task = FreepikTestHost.Create("https://inputs.example.com/cat.png");
 
         await host.Client.CreateTaskAsync(task, CancellationToken.None);
         await host.Client.CreateTaskAsync(task, CancellationToken.None);

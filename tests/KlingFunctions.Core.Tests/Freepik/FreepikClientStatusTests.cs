@@ -21,7 +21,7 @@ public sealed class FreepikClientStatusTests : IDisposable
     {
         _host.Handler.Respond(HttpStatusCode.OK, InProgressBody);
 
-        await _host.Client.GetTaskAsync("abc/../def 1", LongAgo, CancellationToken.None);
+        await _host.Client.GetTaskAsync(FreepikTestHost.Std, "abc/../def 1", LongAgo, CancellationToken.None);
 
         var request = Assert.Single(_host.Handler.Requests);
         Assert.Equal(HttpMethod.Get, request.Method);
@@ -35,7 +35,7 @@ public sealed class FreepikClientStatusTests : IDisposable
             HttpStatusCode.OK,
             """{"data":{"task_id":"046b6c7f-0b8a-43b9-b35d-6489e6daee91","status":"COMPLETED","generated":["https://cdn.freepik.com/v.mp4"]}}""");
 
-        var result = await _host.Client.GetTaskAsync(TaskId, LongAgo, CancellationToken.None);
+        var result = await _host.Client.GetTaskAsync(FreepikTestHost.Std, TaskId, LongAgo, CancellationToken.None);
 
         Assert.Equal(FreepikOutcome.Accepted, result.Outcome);
         Assert.Equal(TaskId, result.Task!.TaskId);
@@ -48,7 +48,7 @@ public sealed class FreepikClientStatusTests : IDisposable
     {
         _host.Handler.Respond(HttpStatusCode.OK, """{"data":{"task_id":"046b6c7f-0b8a-43b9-b35d-6489e6daee91","status":"IN_PROGRESS"}}""");
 
-        var result = await _host.Client.GetTaskAsync(TaskId, LongAgo, CancellationToken.None);
+        var result = await _host.Client.GetTaskAsync(FreepikTestHost.Std, TaskId, LongAgo, CancellationToken.None);
 
         Assert.Equal(FreepikTaskStatus.InProgress, result.Task!.Status);
         Assert.Empty(result.Task.Generated);
@@ -59,7 +59,7 @@ public sealed class FreepikClientStatusTests : IDisposable
     {
         _host.Handler.Respond(HttpStatusCode.OK, """{"data":{"task_id":"046b6c7f-0b8a-43b9-b35d-6489e6daee91","status":"QUEUED_FOR_REVIEW","generated":[]}}""");
 
-        var result = await _host.Client.GetTaskAsync(TaskId, LongAgo, CancellationToken.None);
+        var result = await _host.Client.GetTaskAsync(FreepikTestHost.Std, TaskId, LongAgo, CancellationToken.None);
 
         Assert.Equal(FreepikOutcome.Accepted, result.Outcome);
         Assert.Equal("QUEUED_FOR_REVIEW", result.Task!.Status.Value);
@@ -71,7 +71,7 @@ public sealed class FreepikClientStatusTests : IDisposable
     {
         _host.Handler.Respond(HttpStatusCode.OK, "{}");
 
-        var result = await _host.Client.GetTaskAsync(TaskId, LongAgo, CancellationToken.None);
+        var result = await _host.Client.GetTaskAsync(FreepikTestHost.Std, TaskId, LongAgo, CancellationToken.None);
 
         Assert.Equal(FreepikOutcome.Transient, result.Outcome);
     }
@@ -81,7 +81,7 @@ public sealed class FreepikClientStatusTests : IDisposable
     {
         _host.Handler.Respond(HttpStatusCode.ServiceUnavailable).Respond(HttpStatusCode.OK, InProgressBody);
 
-        var result = await _host.Client.GetTaskAsync(TaskId, LongAgo, CancellationToken.None);
+        var result = await _host.Client.GetTaskAsync(FreepikTestHost.Std, TaskId, LongAgo, CancellationToken.None);
 
         Assert.Equal(FreepikOutcome.Accepted, result.Outcome);
         Assert.Equal(FreepikTaskStatus.InProgress, result.Task!.Status);
@@ -95,7 +95,7 @@ public sealed class FreepikClientStatusTests : IDisposable
             .Throw(new HttpRequestException(HttpRequestError.ConnectionError, "Connection refused", new SocketException((int)SocketError.ConnectionRefused)))
             .Respond(HttpStatusCode.OK, InProgressBody);
 
-        var result = await _host.Client.GetTaskAsync(TaskId, LongAgo, CancellationToken.None);
+        var result = await _host.Client.GetTaskAsync(FreepikTestHost.Std, TaskId, LongAgo, CancellationToken.None);
 
         Assert.Equal(FreepikOutcome.Accepted, result.Outcome);
         Assert.Equal(2, _host.Handler.Requests.Count);
@@ -109,7 +109,7 @@ public sealed class FreepikClientStatusTests : IDisposable
             .Respond(HttpStatusCode.OK, InProgressBody);
 
         var result = await _host.AdvanceUntilDoneAsync(
-            _host.Client.GetTaskAsync(TaskId, LongAgo, CancellationToken.None), TimeSpan.FromSeconds(1));
+            _host.Client.GetTaskAsync(FreepikTestHost.Std, TaskId, LongAgo, CancellationToken.None), TimeSpan.FromSeconds(1));
 
         Assert.Equal(FreepikOutcome.Accepted, result.Outcome);
         var requests = _host.Handler.Requests;
@@ -124,7 +124,7 @@ public sealed class FreepikClientStatusTests : IDisposable
             .Respond(HttpStatusCode.TooManyRequests, configure: response => response.Headers.RetryAfter = new RetryConditionHeaderValue(TimeSpan.FromMinutes(2)))
             .Respond(HttpStatusCode.OK, InProgressBody);
 
-        var result = await _host.Client.GetTaskAsync(TaskId, LongAgo, CancellationToken.None);
+        var result = await _host.Client.GetTaskAsync(FreepikTestHost.Std, TaskId, LongAgo, CancellationToken.None);
 
         Assert.Equal(FreepikOutcome.Transient, result.Outcome);
         Assert.Equal(429, result.StatusCode);
@@ -143,7 +143,7 @@ public sealed class FreepikClientStatusTests : IDisposable
             _host.Handler.Respond(status);
         }
 
-        var result = await _host.Client.GetTaskAsync(TaskId, LongAgo, CancellationToken.None);
+        var result = await _host.Client.GetTaskAsync(FreepikTestHost.Std, TaskId, LongAgo, CancellationToken.None);
 
         Assert.Equal(FreepikOutcome.Transient, result.Outcome);
         Assert.Equal((int)status, result.StatusCode);
@@ -158,7 +158,7 @@ public sealed class FreepikClientStatusTests : IDisposable
             _host.Handler.Hang();
         }
 
-        var call = _host.Client.GetTaskAsync(TaskId, LongAgo, CancellationToken.None);
+        var call = _host.Client.GetTaskAsync(FreepikTestHost.Std, TaskId, LongAgo, CancellationToken.None);
         for (var attempt = 0; attempt <= _host.Options.StatusRetryAttempts; attempt++)
         {
             await _host.Handler.NextRequestAsync();
@@ -180,7 +180,7 @@ public sealed class FreepikClientStatusTests : IDisposable
     {
         _host.Handler.Hang();
         using var cancellation = new CancellationTokenSource();
-        var call = _host.Client.GetTaskAsync(TaskId, LongAgo, cancellation.Token);
+        var call = _host.Client.GetTaskAsync(FreepikTestHost.Std, TaskId, LongAgo, cancellation.Token);
         await _host.Handler.NextRequestAsync();
 
         await cancellation.CancelAsync();
@@ -194,7 +194,7 @@ public sealed class FreepikClientStatusTests : IDisposable
     {
         _host.Handler.Respond(HttpStatusCode.NotFound, """{"message":"Not found"}""");
 
-        var result = await _host.Client.GetTaskAsync(TaskId, _host.Time.GetUtcNow().AddSeconds(-20), CancellationToken.None);
+        var result = await _host.Client.GetTaskAsync(FreepikTestHost.Std, TaskId, _host.Time.GetUtcNow().AddSeconds(-20), CancellationToken.None);
 
         Assert.Equal(FreepikOutcome.Transient, result.Outcome);
         Assert.Equal(404, result.StatusCode);
@@ -205,7 +205,7 @@ public sealed class FreepikClientStatusTests : IDisposable
     {
         _host.Handler.Respond(HttpStatusCode.NotFound, """{"message":"Not found"}""");
 
-        var result = await _host.Client.GetTaskAsync(TaskId, _host.Time.GetUtcNow() - _host.Options.StatusNotFoundGrace, CancellationToken.None);
+        var result = await _host.Client.GetTaskAsync(FreepikTestHost.Std, TaskId, _host.Time.GetUtcNow() - _host.Options.StatusNotFoundGrace, CancellationToken.None);
 
         Assert.Equal(FreepikOutcome.NotFound, result.Outcome);
         Assert.Single(_host.Handler.Requests);
@@ -216,7 +216,7 @@ public sealed class FreepikClientStatusTests : IDisposable
     {
         _host.Handler.Respond(HttpStatusCode.Unauthorized, """{"message":"Missing API key"}""");
 
-        var result = await _host.Client.GetTaskAsync(TaskId, LongAgo, CancellationToken.None);
+        var result = await _host.Client.GetTaskAsync(FreepikTestHost.Std, TaskId, LongAgo, CancellationToken.None);
 
         Assert.Equal(FreepikOutcome.Unauthorized, result.Outcome);
         Assert.Equal("Missing API key", result.Message);
@@ -228,7 +228,7 @@ public sealed class FreepikClientStatusTests : IDisposable
     {
         _host.Handler.Respond(HttpStatusCode.BadRequest, """{"message":"Parameter 'task-id' is not valid"}""");
 
-        var result = await _host.Client.GetTaskAsync(TaskId, LongAgo, CancellationToken.None);
+        var result = await _host.Client.GetTaskAsync(FreepikTestHost.Std, TaskId, LongAgo, CancellationToken.None);
 
         Assert.Equal(FreepikOutcome.Rejected, result.Outcome);
         Assert.Equal("Parameter 'task-id' is not valid", result.Message);

@@ -16,6 +16,13 @@ public sealed class FreepikTestHost : IDisposable
 {
     public const string ApiKey = "fpk-live-9c1d7e0b5a4f2e8d";
 
+    /// <summary>Kling 2.1 Std, the default model.</summary>
+    public static KlingModel Std { get; } = KlingModels.OfJob(KlingModels.OriginalId);
+
+    /// <summary>A 2.1 Std create with <paramref name="image"/> and <paramref name="prompt"/>.</summary>
+    public static FreepikCreateTask Create(string image, string? prompt = null)
+        => new(Std, Std.CreateBody(new Workflow.VideoParameters { Image = image, Prompt = prompt }, webhookUrl: null));
+
     private readonly ServiceProvider _services;
 
     public FreepikTestHost(IDictionary<string, string?>? settings = null)

@@ -239,7 +239,7 @@ public sealed class StreamedRequestReadingTests(AzuriteFixture azurite) : IAsync
             return read.Problem!;
         }
 
-        var errors = VideoRequestValidator.Validate(incoming.Request, files.Fields, incoming.Texts);
+        var errors = VideoRequestValidator.Validate(incoming.Request, KlingFunctions.Freepik.KlingModels.OriginalId, files.Fields, incoming.Texts);
         if (!errors.IsValid)
         {
             return Results.Json(new { errors = errors.Errors });

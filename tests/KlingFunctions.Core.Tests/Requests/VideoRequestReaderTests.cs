@@ -163,7 +163,7 @@ public class VideoRequestReaderTests
     [Fact]
     public void Read_ignores_unknown_properties()
     {
-        var result = Read("""{ "duration": "5", "prompt": "waves", "model": "kling-v2-1-pro", "extra": { "a": [1] } }""");
+        var result = Read("""{ "duration": "5", "prompt": "waves", "style": "anime", "extra": { "a": [1] } }""");
 
         Assert.True(result.IsValid);
         Assert.Equal(new VideoRequest { Duration = "5", Prompt = "waves" }, result.Request);

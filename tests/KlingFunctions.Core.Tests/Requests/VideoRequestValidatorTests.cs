@@ -25,7 +25,7 @@ public class VideoRequestValidatorTests
             CallbackUrl = "https://hooks.example.com/videos?key=abc",
         };
 
-        var result = VideoRequestValidator.Validate(request);
+        var result = Validate(request);
 
         Assert.True(result.IsValid, string.Join(" ", result.Errors.SelectMany(e => e.Value)));
     }
@@ -35,21 +35,28 @@ public class VideoRequestValidatorTests
     [InlineData("10")]
     public void Validate_accepts_the_documented_durations(string duration)
     {
-        var result = VideoRequestValidator.Validate(Valid with { Duration = duration });
+        var result = Validate(Valid with { Duration = duration });
+
+        Assert.True(result.IsValid);
+    }
+
+    [Fact]
+    public void Validate_accepts_no_duration_the_model_then_gets_its_default()
+    {
+        var result = Validate(Valid with { Duration = null });
 
         Assert.True(result.IsValid);
     }
 
     [Theory]
-    [InlineData(null)]
     [InlineData("")]
     [InlineData("7")]
     [InlineData("05")]
     [InlineData("5 ")]
     [InlineData("10s")]
-    public void Validate_rejects_a_missing_or_undocumented_duration(string? duration)
+    public void Validate_rejects_an_undocumented_duration(string? duration)
     {
-        var result = VideoRequestValidator.Validate(Valid with { Duration = duration });
+        var result = Validate(Valid with { Duration = duration });
 
         AssertOnlyError(result, "duration");
     }
@@ -57,7 +64,7 @@ public class VideoRequestValidatorTests
     [Fact]
     public void Validate_names_the_rejected_duration_in_the_message()
     {
-        var result = VideoRequestValidator.Validate(Valid with { Duration = "7" });
+        var result = Validate(Valid with { Duration = "7" });
 
         Assert.Contains("\"7\"", Assert.Single(result.Errors["duration"]), StringComparison.Ordinal);
     }
@@ -69,7 +76,7 @@ public class VideoRequestValidatorTests
     [InlineData(1.0)]
     public void Validate_accepts_cfg_scale_from_0_to_1_or_absent(double? cfgScale)
     {
-        var result = VideoRequestValidator.Validate(Valid with { CfgScale = cfgScale });
+        var result = Validate(Valid with { CfgScale = cfgScale });
 
         Assert.True(result.IsValid);
     }
@@ -81,7 +88,7 @@ public class VideoRequestValidatorTests
     [InlineData(double.PositiveInfinity)]
     public void Validate_rejects_cfg_scale_outside_0_to_1(double cfgScale)
     {
-        var result = VideoRequestValidator.Validate(Valid with { CfgScale = cfgScale });
+        var result = Validate(Valid with { CfgScale = cfgScale });
 
         AssertOnlyError(result, "cfg_scale");
     }
@@ -91,7 +98,7 @@ public class VideoRequestValidatorTests
     [InlineData("negative_prompt")]
     public void Validate_accepts_prompts_of_2500_characters(string field)
     {
-        var result = VideoRequestValidator.Validate(WithPrompt(field, new string('a', 2500)));
+        var result = Validate(WithPrompt(field, new string('a', 2500)));
 
         Assert.True(result.IsValid);
     }
@@ -101,7 +108,7 @@ public class VideoRequestValidatorTests
     [InlineData("negative_prompt")]
     public void Validate_rejects_prompts_over_2500_characters(string field)
     {
-        var result = VideoRequestValidator.Validate(WithPrompt(field, new string('a', 2501)));
+        var result = Validate(WithPrompt(field, new string('a', 2501)));
 
         AssertOnlyError(result, field);
         Assert.Contains("2501", result.Errors[field][0], StringComparison.Ordinal);
@@ -110,7 +117,7 @@ public class VideoRequestValidatorTests
     [Fact]
     public void Validate_counts_an_emoji_as_one_character()
     {
-        var result = VideoRequestValidator.Validate(Valid with { Prompt = string.Concat(Enumerable.Repeat("🐈", 2500)) });
+        var result = Validate(Valid with { Prompt = string.Concat(Enumerable.Repeat("🐈", 2500)) });
 
         Assert.True(result.IsValid);
     }
@@ -121,23 +128,32 @@ public class VideoRequestValidatorTests
     [InlineData("   ")]
     public void Validate_requires_a_prompt_when_there_is_no_image(string? prompt)
     {
-        var result = VideoRequestValidator.Validate(Valid with { Image = null, Prompt = prompt });
+        var result = Validate(Valid with { Model = "kling-v3-pro", Image = null, Prompt = prompt });
 
         AssertOnlyError(result, "prompt");
     }
 
     [Fact]
-    public void Validate_accepts_a_prompt_without_an_image()
+    public void Validate_accepts_a_prompt_without_an_image_on_a_model_that_makes_videos_from_text()
     {
-        var result = VideoRequestValidator.Validate(Valid with { Image = null });
+        var result = Validate(Valid with { Model = "kling-v2-1-master", Image = null });
 
         Assert.True(result.IsValid);
     }
 
     [Fact]
+    public void Validate_requires_an_image_on_a_model_that_makes_videos_from_images_only_and_names_those_that_do_not()
+    {
+        var result = Validate(Valid with { Image = null });
+
+        AssertOnlyError(result, "image");
+        Assert.Contains("kling-v2-1-master, kling-v2-6-pro, kling-v3-pro, kling-v3-std", result.Errors["image"][0], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Validate_accepts_an_image_without_a_prompt()
     {
-        var result = VideoRequestValidator.Validate(Valid with { Prompt = null });
+        var result = Validate(Valid with { Prompt = null });
 
         Assert.True(result.IsValid);
     }
@@ -157,7 +173,7 @@ public class VideoRequestValidatorTests
     [MemberData(nameof(AcceptedImages))]
     public void Validate_accepts_https_urls_base64_and_data_urls_for_images_and_masks(string field, string value)
     {
-        var result = VideoRequestValidator.Validate(WithImage(field, value));
+        var result = Validate(WithImage(field, value));
 
         Assert.True(result.IsValid, string.Join(" ", result.Errors.SelectMany(e => e.Value)));
     }
@@ -180,7 +196,7 @@ public class VideoRequestValidatorTests
     [MemberData(nameof(RejectedImages))]
     public void Validate_rejects_images_and_masks_that_are_neither_https_urls_nor_base64(string field, string value)
     {
-        var result = VideoRequestValidator.Validate(WithImage(field, value));
+        var result = Validate(WithImage(field, value));
 
         AssertOnlyError(result, field);
     }
@@ -191,7 +207,7 @@ public class VideoRequestValidatorTests
     [InlineData("dynamic_masks[0].mask")]
     public void Validate_accepts_base64_of_exactly_10_MB(string field)
     {
-        var result = VideoRequestValidator.Validate(WithImage(field, Base64Of(10 * 1024 * 1024)));
+        var result = Validate(WithImage(field, Base64Of(10 * 1024 * 1024)));
 
         Assert.True(result.IsValid);
     }
@@ -202,7 +218,7 @@ public class VideoRequestValidatorTests
     [InlineData("dynamic_masks[0].mask")]
     public void Validate_rejects_base64_of_10_MB_and_one_byte(string field)
     {
-        var result = VideoRequestValidator.Validate(WithImage(field, Base64Of((10 * 1024 * 1024) + 1)));
+        var result = Validate(WithImage(field, Base64Of((10 * 1024 * 1024) + 1)));
 
         AssertOnlyError(result, field);
         Assert.Contains("10,485,761 bytes", result.Errors[field][0], StringComparison.Ordinal);
@@ -213,7 +229,7 @@ public class VideoRequestValidatorTests
     {
         var payload = Base64Of((10 * 1024 * 1024) + 1);
 
-        var result = VideoRequestValidator.Validate(Valid with { Image = "data:image/png;base64," + payload });
+        var result = Validate(Valid with { Image = "data:image/png;base64," + payload });
 
         Assert.True(result.Errors["image"][0].Length < 200);
     }
@@ -227,7 +243,7 @@ public class VideoRequestValidatorTests
             ? Valid with { Image = null, StaticMask = TinyPng }
             : Valid with { Image = null, DynamicMasks = [ValidMask] };
 
-        var result = VideoRequestValidator.Validate(request);
+        var result = Validate(request);
 
         AssertOnlyError(result, "image");
     }
@@ -235,7 +251,7 @@ public class VideoRequestValidatorTests
     [Fact]
     public void Validate_requires_a_mask_in_each_dynamic_mask()
     {
-        var result = VideoRequestValidator.Validate(Valid with { DynamicMasks = [ValidMask, ValidMask with { Mask = null }] });
+        var result = Validate(Valid with { DynamicMasks = [ValidMask, ValidMask with { Mask = null }] });
 
         AssertOnlyError(result, "dynamic_masks[1].mask");
     }
@@ -243,7 +259,7 @@ public class VideoRequestValidatorTests
     [Fact]
     public void Validate_rejects_a_null_dynamic_mask()
     {
-        var result = VideoRequestValidator.Validate(Valid with { DynamicMasks = [null!] });
+        var result = Validate(Valid with { DynamicMasks = [null!] });
 
         AssertOnlyError(result, "dynamic_masks[0]");
     }
@@ -251,7 +267,7 @@ public class VideoRequestValidatorTests
     [Fact]
     public void Validate_requires_trajectories_in_each_dynamic_mask()
     {
-        var result = VideoRequestValidator.Validate(Valid with { DynamicMasks = [ValidMask with { Trajectories = null }] });
+        var result = Validate(Valid with { DynamicMasks = [ValidMask with { Trajectories = null }] });
 
         AssertOnlyError(result, "dynamic_masks[0].trajectories");
     }
@@ -259,7 +275,7 @@ public class VideoRequestValidatorTests
     [Fact]
     public void Validate_requires_at_least_one_trajectory_point()
     {
-        var result = VideoRequestValidator.Validate(Valid with { DynamicMasks = [ValidMask with { Trajectories = [] }] });
+        var result = Validate(Valid with { DynamicMasks = [ValidMask with { Trajectories = [] }] });
 
         AssertOnlyError(result, "dynamic_masks[0].trajectories");
     }
@@ -267,7 +283,7 @@ public class VideoRequestValidatorTests
     [Fact]
     public void Validate_accepts_a_single_trajectory_point_at_the_origin()
     {
-        var result = VideoRequestValidator.Validate(Valid with { DynamicMasks = [ValidMask with { Trajectories = [Origin] }] });
+        var result = Validate(Valid with { DynamicMasks = [ValidMask with { Trajectories = [Origin] }] });
 
         Assert.True(result.IsValid);
     }
@@ -287,7 +303,7 @@ public class VideoRequestValidatorTests
     {
         var request = Valid with { DynamicMasks = [ValidMask with { Trajectories = [Origin, Origin, point!] }] };
 
-        var result = VideoRequestValidator.Validate(request);
+        var result = Validate(request);
 
         AssertOnlyError(result, field);
     }
@@ -301,7 +317,7 @@ public class VideoRequestValidatorTests
     [InlineData("http://[::1]:8080/done")]
     public void Validate_accepts_https_callbacks_and_http_to_loopback(string callbackUrl)
     {
-        var result = VideoRequestValidator.Validate(Valid with { CallbackUrl = callbackUrl });
+        var result = Validate(Valid with { CallbackUrl = callbackUrl });
 
         Assert.True(result.IsValid);
     }
@@ -316,7 +332,7 @@ public class VideoRequestValidatorTests
     [InlineData("")]
     public void Validate_rejects_callbacks_that_are_not_https_or_loopback_http(string callbackUrl)
     {
-        var result = VideoRequestValidator.Validate(Valid with { CallbackUrl = callbackUrl });
+        var result = Validate(Valid with { CallbackUrl = callbackUrl });
 
         AssertOnlyError(result, "callback_url");
     }
@@ -324,7 +340,7 @@ public class VideoRequestValidatorTests
     [Fact]
     public void Validate_echoes_only_the_authority_of_an_http_callback()
     {
-        var result = VideoRequestValidator.Validate(Valid with { CallbackUrl = "http://user:pw@example.com/done?key=secret" });
+        var result = Validate(Valid with { CallbackUrl = "http://user:pw@example.com/done?key=secret" });
 
         var message = Assert.Single(result.Errors["callback_url"]);
         Assert.Contains("http://example.com", message, StringComparison.Ordinal);
@@ -345,10 +361,10 @@ public class VideoRequestValidatorTests
             CallbackUrl = "http://example.com/done",
         };
 
-        var result = VideoRequestValidator.Validate(request);
+        var result = Validate(request);
 
         Assert.Equal(
-            ["callback_url", "cfg_scale", "duration", "dynamic_masks[0].trajectories[0].y", "image", "negative_prompt", "prompt", "static_mask"],
+            ["callback_url", "cfg_scale", "duration", "dynamic_masks[0].trajectories[0].y", "image", "negative_prompt", "static_mask"],
             result.Errors.Keys.Order(StringComparer.Ordinal));
     }
 
@@ -357,7 +373,7 @@ public class VideoRequestValidatorTests
     {
         var request = Valid with { Image = null, Prompt = null, StaticMask = null, DynamicMasks = [ValidMask with { Mask = null }] };
 
-        var result = VideoRequestValidator.Validate(request, new HashSet<string> { "image", "dynamic_masks[0].mask" });
+        var result = Validate(request, new HashSet<string> { "image", "dynamic_masks[0].mask" });
 
         Assert.True(result.IsValid, string.Join(" ", result.Errors.SelectMany(e => e.Value)));
     }
@@ -367,10 +383,14 @@ public class VideoRequestValidatorTests
     {
         var request = Valid with { Image = null, DynamicMasks = [ValidMask with { Mask = null }] };
 
-        var result = VideoRequestValidator.Validate(request, new HashSet<string> { "image" });
+        var result = Validate(request, new HashSet<string> { "image" });
 
         AssertOnlyError(result, "dynamic_masks[0].mask");
     }
+
+    /// <summary>With 2.1 Std as the default model, as configured unless changed.</summary>
+    private static RequestErrors Validate(VideoRequest request, IReadOnlySet<string>? uploads = null)
+        => VideoRequestValidator.Validate(request, KlingFunctions.Freepik.KlingModels.OriginalId, uploads);
 
     private static void AssertOnlyError(RequestErrors result, string field)
     {

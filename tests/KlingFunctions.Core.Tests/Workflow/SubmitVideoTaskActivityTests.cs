@@ -126,20 +126,89 @@ public sealed class SubmitVideoTaskActivityTests(AzuriteFixture azurite)
         Assert.Equal(("task-1", 1), (result.Task?.TaskId, Creates));
     }
 
+    [Fact]
+    public async Task A_create_past_the_days_limit_is_refused_before_anything_is_sent_and_a_rerun_answers_the_same()
+    {
+        await using var services = Services(limit: 1);
+        await services.GetRequiredService<DailyCreates>().ReserveAsync("another-job/1", "kling-v2-1-std", CancellationToken.None);
+
+        var result = await Activity(services).RunAsync(Request(), CancellationToken.None);
+        var rerun = await Activity(services).RunAsync(Request(), CancellationToken.None);
+
+        Assert.Equal((FreepikOutcome.DailyLimitReached, FreepikOutcome.DailyLimitReached, 0), (result.Outcome, rerun.Outcome, Creates));
+        Assert.Contains("Freepik:DailyCreateLimit", result.Message, StringComparison.Ordinal);
+        Assert.Equal(1, (await services.GetRequiredService<DailyCreates>().ReadAsync(CancellationToken.None)).Used);
+    }
+
+    [Fact]
+    public async Task A_create_counts_once_against_the_day_however_often_the_activity_runs()
+    {
+        await using var services = Services(limit: 5);
+
+        await Activity(services).RunAsync(Request(), CancellationToken.None);
+        await Activity(services).RunAsync(Request(), CancellationToken.None);
+        var usage = await services.GetRequiredService<DailyCreates>().ReadAsync(CancellationToken.None);
+
+        Assert.Equal((1, 4), (usage.Used, usage.Remaining));
+        Assert.Equal(1, usage.ByModel["kling-v3-std"]);
+    }
+
+    [Theory]
+    [InlineData(FreepikOutcome.Transient)]
+    [InlineData(FreepikOutcome.Rejected)]
+    [InlineData(FreepikOutcome.Unauthorized)]
+    public async Task A_create_Freepik_certainly_did_not_make_is_not_counted(FreepikOutcome outcome)
+    {
+        await using var services = Services(limit: 5);
+        freepik.Setup(client => client.CreateTaskAsync(It.IsAny<FreepikCreateTask>(), It.IsAny<CancellationToken>())).ReturnsAsync(new FreepikResult { Outcome = outcome, StatusCode = 503 });
+
+        await Activity(services).RunAsync(Request(), CancellationToken.None);
+
+        Assert.Equal(0, (await services.GetRequiredService<DailyCreates>().ReadAsync(CancellationToken.None)).Used);
+    }
+
+    [Fact]
+    public async Task A_create_whose_outcome_is_unknown_counts()
+    {
+        await using var services = Services(limit: 5);
+        freepik.Setup(client => client.CreateTaskAsync(It.IsAny<FreepikCreateTask>(), It.IsAny<CancellationToken>())).ReturnsAsync(new FreepikResult { Outcome = FreepikOutcome.OutcomeUnknown });
+
+        await Activity(services).RunAsync(Request(), CancellationToken.None);
+
+        Assert.Equal(1, (await services.GetRequiredService<DailyCreates>().ReadAsync(CancellationToken.None)).Used);
+    }
+
+    [Fact]
+    public async Task The_create_goes_to_the_jobs_model_with_the_models_own_field_names()
+    {
+        await using var services = Services();
+        FreepikCreateTask? sent = null;
+        freepik.Setup(client => client.CreateTaskAsync(It.IsAny<FreepikCreateTask>(), It.IsAny<CancellationToken>())).Callback((FreepikCreateTask task, CancellationToken _) => sent = task).ReturnsAsync(Created);
+
+        await Activity(services).RunAsync(Request() with { Staged = Request().Staged with { EndImage = new StagedImage("end_image", $"{jobId}/end_image.png", ImageFormat.Png, 640, 480, 1000) } }, CancellationToken.None);
+
+        Assert.Equal("v1/ai/video/kling-v3-std", sent!.Model.CreatePath);
+        Assert.Equal(["start_image_url", "end_image_url", "prompt", "duration"], sent.Body.Select(property => property.Key));
+        Assert.Contains($"{jobId}/end_image.png?", sent.Body["end_image_url"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
     private SubmitRequest Request() => new(
         jobId,
         new StagingResult(new StagedImage("image", $"{jobId}/image.png", ImageFormat.Png, 640, 480, 1000), null, [], []),
-        new VideoParameters { Prompt = "a cat", Duration = "5" });
+        new VideoParameters { Model = "kling-v3-std", Prompt = "a cat", Duration = "5" });
 
     private SubmitVideoTaskActivity Activity(ServiceProvider services) => new(
         freepik.Object,
         services.GetRequiredService<BlobReadUrls>(),
         new WebhookToken(Options.Create(new WebhookOptions()), services.GetRequiredService<IConfiguration>(), NullLogger<WebhookToken>.Instance),
         services.GetRequiredService<SubmitLedger>(),
+        services.GetRequiredService<DailyCreates>(),
         NullLogger<SubmitVideoTaskActivity>.Instance);
 
-    private ServiceProvider Services() => StagingServices.Create(azurite, services => services
+    private ServiceProvider Services(int? limit = null) => StagingServices.Create(azurite, services => services
         .AddSingleton<SubmitLedger>()
+        .AddSingleton<DailyCreates>()
+        .Configure<FreepikOptions>(options => options.DailyCreateLimit = limit)
         .AddSingleton(provider =>
         {
             var options = new BlobClientOptions { Retry = { MaxRetries = 2, Delay = TimeSpan.FromMilliseconds(1) } };
