@@ -35,6 +35,25 @@ public sealed class RequestFingerprintTests
         Assert.Equal(OfFile(image), OfFile([.. image]));
     }
 
+    [Fact]
+    public void Another_model_or_end_frame_makes_another_request()
+    {
+        var first = Of(Request with { Model = "kling-v2-1-std" }, Image);
+
+        Assert.NotEqual(first, Of(Request with { Model = "kling-v2-1-pro" }, Image));
+        Assert.NotEqual(Of(Request with { Model = "kling-v2-1-pro" }, Image), Of(Request with { Model = "kling-v2-1-pro", EndImage = "https://images.example/end.png" }, Image));
+    }
+
+    [Fact]
+    public void A_request_for_the_original_model_keeps_the_fingerprint_it_had_before_models_could_be_chosen()
+    {
+        // SHA-256 of this request as fingerprinted before the catalogue (commit a61529b): its parameters as JSON, then each image.
+        const string Before = "c02c6f8f5a05cb2cf32105b43cd96e3d5227dcc1e98d69558ff258a1e2891f13";
+
+        Assert.Equal(Of(Request, Image), Of(Request with { Model = "kling-v2-1-std" }, Image));
+        Assert.Equal(Before, Of(Request with { Model = "kling-v2-1-std" }, Image));
+    }
+
     private static string Of(VideoRequest request, string image)
         => RequestFingerprint.Of(request, _ => null, new Dictionary<string, ReadOnlyMemory<byte>> { ["image"] = Encoding.UTF8.GetBytes(image) });
 

@@ -149,6 +149,7 @@ public sealed class VideoOrchestrationTests(WorkflowEngine engine)
     [InlineData(FreepikOutcome.Rejected, JobErrorCodes.FreepikRejected)]
     [InlineData(FreepikOutcome.Unauthorized, JobErrorCodes.FreepikUnauthorized)]
     [InlineData(FreepikOutcome.OutcomeUnknown, JobErrorCodes.SubmitOutcomeUnknown)]
+    [InlineData(FreepikOutcome.DailyLimitReached, JobErrorCodes.DailyLimitReached)]
     public async Task A_create_that_did_not_certainly_fail_for_a_transient_reason_is_never_retried(FreepikOutcome outcome, string code)
     {
         var script = new JobScript { Submit = _ => new FreepikResult { Outcome = outcome, Message = "no" } };
@@ -157,6 +158,30 @@ public sealed class VideoOrchestrationTests(WorkflowEngine engine)
 
         Assert.Equal((JobStatus.Failed, code), (result.Status, result.Error?.Code));
         Assert.Equal(1, script.CallsTo(WorkflowActivities.SubmitVideoTask));
+    }
+
+    [Fact]
+    public async Task The_jobs_model_is_in_its_progress_and_every_status_poll_asks_at_that_models_path()
+    {
+        var script = new JobScript { Status = _ => Polled("COMPLETED", VideoUrl) };
+
+        var id = await engine.StartAsync(script, Settings(webhooks: false), parameters: new VideoParameters { Model = "kling-o1-pro", Prompt = "a cat" });
+        var (result, progress) = await engine.FinishedAsync(id);
+
+        Assert.Equal(JobStatus.Completed, result.Status);
+        Assert.Equal("kling-o1-pro", progress.Model);
+        Assert.Equal("kling-o1-pro", Assert.Single(script.InputsOf<StatusRequest>(WorkflowActivities.GetVideoTaskStatus)).Model);
+        Assert.Equal("kling-o1-pro", Assert.Single(script.InputsOf<SubmitRequest>(WorkflowActivities.SubmitVideoTask)).Parameters.Model);
+    }
+
+    [Fact]
+    public async Task A_job_started_before_models_existed_runs_as_Kling_2_1_Standard()
+    {
+        var script = new JobScript();
+
+        var (_, progress) = await engine.FinishedAsync(await engine.StartAsync(script, WebhooksOnly with { Deadline = TimeSpan.FromSeconds(1) }));
+
+        Assert.Equal("kling-v2-1-std", progress.Model);
     }
 
     [Fact]

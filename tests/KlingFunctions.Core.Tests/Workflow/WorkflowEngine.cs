@@ -38,7 +38,7 @@ public sealed class WorkflowEngine : IAsyncLifetime
             new DurableTaskTestHostOptions { Port = AzuriteProcess.FreePort() });
 
     /// <summary>Starts a job whose activities answer as <paramref name="script"/> says.</summary>
-    public async Task<string> StartAsync(JobScript script, WorkflowSettings settings, string? callbackUrl = null)
+    public async Task<string> StartAsync(JobScript script, WorkflowSettings settings, string? callbackUrl = null, VideoParameters? parameters = null)
     {
         var jobId = Guid.NewGuid().ToString("N");
         scripts[jobId] = script;
@@ -46,7 +46,7 @@ public sealed class WorkflowEngine : IAsyncLifetime
         {
             JobId = jobId,
             CreatedAt = DateTimeOffset.UtcNow,
-            Parameters = new VideoParameters { Prompt = "a cat surfing", Duration = "5" },
+            Parameters = parameters ?? new VideoParameters { Prompt = "a cat surfing", Duration = "5" },
             Inputs = new StagingRequest(jobId, InputReference.Blob($"{jobId}/image.png")),
             CallbackUrl = callbackUrl,
             Settings = settings,
