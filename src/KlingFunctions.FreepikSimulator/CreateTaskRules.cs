@@ -11,23 +11,20 @@ namespace KlingFunctions.FreepikSimulator;
 /// </summary>
 internal static class CreateTaskRules
 {
+    /// <summary>Every problem of <paramref name="body"/>, whose null fields count as not given (and are removed).</summary>
     public static List<FreepikInvalidParam> Check(KlingEndpoint endpoint, JsonObject body)
     {
+        foreach (var name in body.Where(property => property.Value is null).Select(property => property.Key).ToList())
+        {
+            body.Remove(name);
+        }
+
         List<FreepikInvalidParam> problems = [];
         foreach (var (name, value) in body)
         {
-            if (!endpoint.Fields.TryGetValue(name, out var rule))
-            {
-                problems.Add(new(name, $"Field '{name}' is not allowed for {endpoint.Model}"));
-            }
-            else if (value is null)
-            {
-                problems.Add(new(name, $"Field '{name}' must not be null"));
-            }
-            else
-            {
-                problems.AddRange(CheckValue(name, rule, value));
-            }
+            problems.AddRange(endpoint.Fields.TryGetValue(name, out var rule)
+                ? CheckValue(name, rule, value!)
+                : [new(name, $"Field '{name}' is not allowed for {endpoint.Model}")]);
         }
 
         problems.AddRange(endpoint.Requires(body));

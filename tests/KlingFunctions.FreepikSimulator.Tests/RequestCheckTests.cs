@@ -54,7 +54,7 @@ public class RequestCheckTests
     [Theory]
     [InlineData("""{"prompt":"a cat"}""", "duration")]
     [InlineData("""{"prompt":"a cat","duration":"7"}""", "duration")]
-    [InlineData("""{"prompt":"a cat","duration":5}""", "$.duration")]
+    [InlineData("""{"prompt":"a cat","duration":5}""", "duration")]
     [InlineData("""{"prompt":"a cat","duration":"5","cfg_scale":1.5}""", "cfg_scale")]
     [InlineData("""{"prompt":"a cat","duration":"5","cfg_scale":-0.1}""", "cfg_scale")]
     [InlineData("""{"duration":"5"}""", "image")]
@@ -63,7 +63,10 @@ public class RequestCheckTests
     [InlineData("""{"prompt":"a cat","duration":"5","static_mask":"%%%"}""", "static_mask")]
     [InlineData("""{"prompt":"a cat","duration":"5","dynamic_masks":[{"mask":"%%%"}]}""", "dynamic_masks[0].mask")]
     [InlineData("""{"prompt":"a cat","duration":"5","webhook_url":"not a url"}""", "webhook_url")]
-    [InlineData("""not json""", "$")]
+    [InlineData("""{"prompt":"a cat","duration":"5","image_tail":"https://example.com/end.png"}""", "image_tail")]
+    [InlineData("""{"prompt":"a cat","duration":"5","model":"kling-v2-1-std"}""", "model")]
+    [InlineData("""not json""", "body")]
+    [InlineData("""[1]""", "body")]
     public async Task An_invalid_create_body_is_400_with_the_invalid_param(string body, string param)
     {
         await using var sim = await FreepikSimulatorServer.StartAsync(CancellationToken.None);
