@@ -39,6 +39,20 @@ public sealed class FunctionsMetadataTests
         Assert.Equal("Anonymous", trigger.GetProperty("authLevel").GetString());
     }
 
+    [Theory]
+    [InlineData("GetModels", "models")]
+    [InlineData("GetUsage", "usage")]
+    public void The_models_and_the_usage_are_keyed_GET_triggers_that_need_no_Durable_client(string function, string route)
+    {
+        var bindings = Bindings(function);
+
+        var trigger = Assert.Single(bindings, binding => binding.GetProperty("type").GetString() == "httpTrigger");
+        Assert.Equal(["get"], trigger.GetProperty("methods").EnumerateArray().Select(m => m.GetString()));
+        Assert.Equal(route, trigger.GetProperty("route").GetString());
+        Assert.Equal("Function", trigger.GetProperty("authLevel").GetString());
+        Assert.DoesNotContain(bindings, binding => binding.GetProperty("type").GetString() == "durableClient");
+    }
+
     [Fact]
     public void The_orchestrator_and_every_activity_have_the_names_the_workflow_calls()
     {
@@ -74,7 +88,7 @@ public sealed class FunctionsMetadataTests
 
     [Fact]
     public void The_app_declares_nothing_beyond_the_contract_the_workflow_and_the_pipelines()
-        => Assert.Equal(17, Functions.Count);
+        => Assert.Equal(19, Functions.Count);
 
     /// <summary>The HTTP triggers the Functions host will route, as (function name, METHOD /api/route, auth level).</summary>
     internal static IEnumerable<(string Function, string Route, string AuthLevel)> HttpTriggers()

@@ -1,4 +1,7 @@
+using System.Globalization;
 using System.Text;
+using System.Text.Json;
+using KlingFunctions.Freepik;
 using KlingFunctions.Http;
 using KlingFunctions.Webhooks;
 using KlingFunctions.Workflow;
@@ -26,9 +29,18 @@ public sealed class TriggerTests : IDisposable
     private readonly Mock<DurableTaskClient> durable = new("test client");
     private readonly ServiceProvider services;
 
+    private readonly AzuriteFixture azurite;
+    private readonly string suffix = Guid.NewGuid().ToString("N")[..12];
+
     public TriggerTests(AzuriteFixture azurite)
     {
-        var suffix = Guid.NewGuid().ToString("N")[..12];
+        this.azurite = azurite;
+        services = Services();
+    }
+
+    /// <summary>As the Functions host provides them: configuration and logging, then the app's own registration.</summary>
+    private ServiceProvider Services(params (string Key, string Value)[] settings)
+    {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Storage:ConnectionString"] = azurite.ConnectionString,
@@ -36,11 +48,10 @@ public sealed class TriggerTests : IDisposable
             ["Storage:OutputContainer"] = $"videos-{suffix}",
             ["Webhooks:PublicBaseUrl"] = "https://kling.example",
             ["Webhooks:TokenSecret"] = "a-token-secret-of-some-length",
-            ["Freepik:ApiKey"] = "a-freepik-key",
-        }).Build();
+            ["Freepik:ApiKey"] = "a-freepik-key-" + suffix,
+        }).AddInMemoryCollection(settings.Select(setting => KeyValuePair.Create(setting.Key, (string?)setting.Value))).Build();
 
-        // As the Functions host provides them: configuration and logging, then the app's own registration.
-        services = new ServiceCollection()
+        return new ServiceCollection()
             .AddSingleton<IConfiguration>(configuration)
             .AddLogging()
             .AddKlingFunctionsApp(configuration)
@@ -73,6 +84,47 @@ public sealed class TriggerTests : IDisposable
 
         Assert.Equal(StatusCodes.Status400BadRequest, status);
         durable.Verify(client => client.ScheduleNewOrchestrationInstanceAsync(It.IsAny<TaskName>(), It.IsAny<object?>(), It.IsAny<StartOrchestrationOptions?>(), It.IsAny<CancellationToken>()), Times.Never);
+    }
+
+    [Fact]
+    public async Task StartVideo_answers_429_with_Retry_After_at_midnight_once_the_days_creates_are_used_up()
+    {
+        using var limited = Services(("Freepik:DailyCreateLimit", "0"));
+        var context = new DefaultHttpContext { RequestServices = limited };
+        context.Request.ContentType = "application/json";
+        context.Request.Body = new MemoryStream(Encoding.UTF8.GetBytes("""{"image":"https://images.example.com/cat.png","prompt":"a cat"}"""));
+        context.Response.Body = new MemoryStream();
+
+        var result = await new StartVideo(limited.GetRequiredService<VideoApi>()).Run(context.Request, durable.Object, CancellationToken.None);
+        await result.ExecuteAsync(context);
+
+        Assert.Equal(StatusCodes.Status429TooManyRequests, context.Response.StatusCode);
+        Assert.Equal("application/problem+json", context.Response.ContentType);
+        var midnight = new DateTimeOffset(DateTime.UtcNow.Date.AddDays(1), TimeSpan.Zero);
+        Assert.Equal(midnight.ToString("R", CultureInfo.InvariantCulture), context.Response.Headers.RetryAfter.ToString());
+        using var problem = JsonDocument.Parse(((MemoryStream)context.Response.Body).ToArray());
+        Assert.Equal("DailyLimitReached", problem.RootElement.GetProperty("code").GetString());
+        durable.Verify(client => client.ScheduleNewOrchestrationInstanceAsync(It.IsAny<TaskName>(), It.IsAny<object?>(), It.IsAny<StartOrchestrationOptions?>(), It.IsAny<CancellationToken>()), Times.Never);
+    }
+
+    [Fact]
+    public async Task GetModels_answers_the_catalogue_with_the_configured_default()
+    {
+        var (status, body) = await ReadAsync(new GetModels(services.GetRequiredService<ModelsApi>()).Run(Request()));
+
+        Assert.Equal(StatusCodes.Status200OK, status);
+        Assert.Equal("kling-v2-1-std", body.GetProperty("default").GetString());
+        Assert.Equal(KlingModels.All.Select(model => model.Id), body.GetProperty("items").EnumerateArray().Select(item => item.GetProperty("id").GetString()));
+    }
+
+    [Fact]
+    public async Task GetUsage_answers_today_with_no_limit_when_none_is_set()
+    {
+        var (status, body) = await ReadAsync(await new GetUsage(services.GetRequiredService<UsageApi>()).Run(Request(), CancellationToken.None));
+
+        Assert.Equal(StatusCodes.Status200OK, status);
+        Assert.Equal(DateTime.UtcNow.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), body.GetProperty("day").GetString());
+        Assert.Equal((JsonValueKind.Null, 0, JsonValueKind.Null), (body.GetProperty("limit").ValueKind, body.GetProperty("used").GetInt32(), body.GetProperty("remaining").ValueKind));
     }
 
     [Fact]
@@ -163,6 +215,16 @@ public sealed class TriggerTests : IDisposable
         context.Request.Body = new MemoryStream(Encoding.UTF8.GetBytes(body));
         context.Response.Body = new MemoryStream();
         return context.Request;
+    }
+
+    /// <summary>Runs the result as the ASP.NET Core integration would, and returns the status code and JSON it wrote.</summary>
+    private async Task<(int Status, JsonElement Body)> ReadAsync(IResult result)
+    {
+        var context = new DefaultHttpContext { RequestServices = services };
+        context.Response.Body = new MemoryStream();
+        await result.ExecuteAsync(context);
+        using var body = JsonDocument.Parse(((MemoryStream)context.Response.Body).ToArray());
+        return (context.Response.StatusCode, body.RootElement.Clone());
     }
 
     /// <summary>Runs the result as the ASP.NET Core integration would, and returns the status code it wrote.</summary>
