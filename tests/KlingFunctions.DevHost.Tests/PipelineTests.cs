@@ -55,6 +55,26 @@ public sealed class PipelineTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task A_message_that_arrives_with_the_days_creates_used_up_is_neither_a_job_nor_poison_but_waits_on_the_queue_until_midnight()
+    {
+        await using var host = await TestDevHost.StartAsync(azurite, new Dictionary<string, string?> { ["Freepik:DailyCreateLimit"] = "0" });
+        var requests = host.Host.App.Services.GetRequiredService<QueuedVideoRequests>();
+        await Queue(host).CreateIfNotExistsAsync();
+
+        var outcome = await requests.HandleAsync(Message("over the limit"), "message-over", new DurableVideoJobClient(host.Host.Durable), CancellationToken.None);
+
+        Assert.Equal(new DateTimeOffset(DateTime.UtcNow.Date.AddDays(1), TimeSpan.Zero), outcome.DeferredUntil);
+        Assert.Equal((false, 429), (outcome.Started, outcome.Problem?.Status));
+
+        // Back on the queue, out of sight until then; no job (its key would be the message's id), nothing in the poison queue.
+        Assert.Equal(1, (await Queue(host).GetPropertiesAsync()).Value.ApproximateMessagesCount);
+        Assert.Empty((await Queue(host).PeekMessagesAsync(1)).Value);
+        Assert.False(await Queue(host, "-poison").ExistsAsync());
+        Assert.Null(await host.Host.Durable.GetInstanceAsync(JobIds.FromIdempotencyKey("queue-message:message-over")));
+        Assert.Equal(0, host.Simulator.Calls.CreateAttempts);
+    }
+
+    [Fact]
     public async Task A_message_delivered_twice_makes_one_job_and_one_Freepik_task()
     {
         await using var host = await TestDevHost.StartAsync(azurite);
