@@ -4,10 +4,13 @@ using KlingFunctions.Http;
 
 namespace KlingFunctions.Cli;
 
-/// <summary>One answer of the API: the job view when there is one, else the problem it reported.</summary>
+/// <summary>One answer of the API: the job view (or other JSON, <see cref="Body"/>) when there is one, else the problem it reported.</summary>
 public sealed record ApiAnswer(HttpStatusCode Status, JobView? Job, JsonElement? Problem)
 {
     public bool IsSuccess => (int)Status is >= 200 and < 300;
+
+    /// <summary>A successful answer that is not a job view (usage, models).</summary>
+    public JsonElement? Body { get; init; }
 
     /// <summary>The exit code for a refused request.</summary>
     public int ExitCode => Status switch
@@ -15,6 +18,7 @@ public sealed record ApiAnswer(HttpStatusCode Status, JobView? Job, JsonElement?
         HttpStatusCode.BadRequest or HttpStatusCode.RequestEntityTooLarge or HttpStatusCode.UnsupportedMediaType or HttpStatusCode.UnprocessableEntity => ExitCodes.InvalidInput,
         HttpStatusCode.NotFound => ExitCodes.NotFound,
         HttpStatusCode.Conflict => ExitCodes.AlreadyFinished,
+        HttpStatusCode.TooManyRequests => ExitCodes.DailyLimitReached,
         _ => ExitCodes.Unavailable,
     };
 

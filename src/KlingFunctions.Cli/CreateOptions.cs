@@ -1,17 +1,29 @@
 namespace KlingFunctions.Cli;
 
-/// <summary>What <c>kling create</c> sends: the image (a file or an https URL) and Freepik's fields.</summary>
+/// <summary>What <c>kling create</c> sends: the model, the image and end frame (files or https URLs) and the video's fields.</summary>
 public sealed record CreateOptions
 {
-    public required string Image { get; init; }
+    /// <summary>Null: the service's default model.</summary>
+    public string? Model { get; init; }
+
+    /// <summary>Null: a video from the prompt alone (on the models that make one).</summary>
+    public string? Image { get; init; }
+
+    /// <summary>The last frame, for the models that take one.</summary>
+    public string? EndImage { get; init; }
 
     public required string Prompt { get; init; }
 
+    /// <summary>Null: the model's default.</summary>
     public string? Duration { get; init; }
 
     public string? NegativePrompt { get; init; }
 
     public double? CfgScale { get; init; }
+
+    public string? AspectRatio { get; init; }
+
+    public bool? GenerateAudio { get; init; }
 
     public FileInfo? StaticMask { get; init; }
 

@@ -21,6 +21,9 @@ public static class ExitCodes
     /// <summary>The API could not be reached, refused the key (401, 403) or answered an unexpected error.</summary>
     public const int Unavailable = 7;
 
+    /// <summary>No job was started: the day's Freepik creates are used up (429, <c>Freepik:DailyCreateLimit</c>) until the next UTC midnight.</summary>
+    public const int DailyLimitReached = 8;
+
     /// <summary>The exit code for a job in <paramref name="status"/>: 0 also while it is still running.</summary>
     public static int For(JobStatus status) => status switch
     {

@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using KlingFunctions.Http;
+using KlingFunctions.Requests;
 using KlingFunctions.Staging;
 
 namespace KlingFunctions.Cli;
@@ -14,20 +15,16 @@ public sealed class KlingClient(HttpClient http, string? functionKey)
     public async Task<ApiAnswer> CreateAsync(CreateOptions options, CancellationToken cancellationToken)
     {
         using var form = new MultipartFormDataContent();
-        if (Uri.TryCreate(options.Image, UriKind.Absolute, out var url) && url.Scheme is "https" or "http")
-        {
-            form.Add(new StringContent(options.Image), InputFields.Image);
-        }
-        else
-        {
-            form.Add(File(new FileInfo(options.Image)), InputFields.Image, Path.GetFileName(options.Image));
-        }
-
-        form.Add(new StringContent(options.Prompt), "prompt");
-        Add(form, "duration", options.Duration);
-        Add(form, "negative_prompt", options.NegativePrompt);
-        Add(form, "cfg_scale", options.CfgScale?.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        Add(form, "callback_url", options.CallbackUrl?.AbsoluteUri);
+        AddImage(form, InputFields.Image, options.Image);
+        AddImage(form, InputFields.EndImage, options.EndImage);
+        Add(form, VideoFields.Model, options.Model);
+        form.Add(new StringContent(options.Prompt), VideoFields.Prompt);
+        Add(form, VideoFields.Duration, options.Duration);
+        Add(form, VideoFields.NegativePrompt, options.NegativePrompt);
+        Add(form, VideoFields.CfgScale, options.CfgScale?.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Add(form, VideoFields.AspectRatio, options.AspectRatio);
+        Add(form, VideoFields.GenerateAudio, options.GenerateAudio?.ToString().ToLowerInvariant());
+        Add(form, VideoFields.CallbackUrl, options.CallbackUrl?.AbsoluteUri);
         if (options.StaticMask is { } staticMask)
         {
             form.Add(File(staticMask), InputFields.StaticMask, staticMask.Name);
@@ -55,6 +52,10 @@ public sealed class KlingClient(HttpClient http, string? functionKey)
     public Task<ApiAnswer> CancelAsync(string id, CancellationToken cancellationToken)
         => SendAsync(new HttpRequestMessage(HttpMethod.Post, $"api/videos/{Uri.EscapeDataString(id)}/cancel"), cancellationToken);
 
+    /// <summary>A read that answers JSON other than a job view (<c>api/usage</c>, <c>api/models</c>): in <see cref="ApiAnswer.Body"/>.</summary>
+    public Task<ApiAnswer> ReadAsync(string path, CancellationToken cancellationToken)
+        => SendAsync(new HttpRequestMessage(HttpMethod.Get, path), cancellationToken, asJob: false);
+
     /// <summary>Streams the video at <paramref name="url"/> (a read link: no key is sent) into <paramref name="path"/>.</summary>
     public async Task<long> DownloadAsync(Uri url, string path, CancellationToken cancellationToken)
     {
@@ -65,7 +66,7 @@ public sealed class KlingClient(HttpClient http, string? functionKey)
         return file.Length;
     }
 
-    private async Task<ApiAnswer> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    private async Task<ApiAnswer> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken, bool asJob = true)
     {
         using (request)
         {
@@ -78,13 +79,33 @@ public sealed class KlingClient(HttpClient http, string? functionKey)
             var media = response.Content.Headers.ContentType?.MediaType;
             if (response.IsSuccessStatusCode && media == "application/json")
             {
-                return new ApiAnswer(response.StatusCode, await response.Content.ReadFromJsonAsync<JobView>(ApiJson.Options, cancellationToken), null);
+                return asJob
+                    ? new ApiAnswer(response.StatusCode, await response.Content.ReadFromJsonAsync<JobView>(ApiJson.Options, cancellationToken), null)
+                    : new ApiAnswer(response.StatusCode, null, null) { Body = await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken) };
             }
 
             JsonElement? problem = media?.EndsWith("json", StringComparison.Ordinal) == true
                 ? await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken)
                 : null;
             return new ApiAnswer(response.StatusCode, null, problem);
+        }
+    }
+
+    /// <summary>An image as a file part, or as text when it is an http(s) URL.</summary>
+    private static void AddImage(MultipartFormDataContent form, string field, string? image)
+    {
+        if (image is null)
+        {
+            return;
+        }
+
+        if (Uri.TryCreate(image, UriKind.Absolute, out var url) && url.Scheme is "https" or "http")
+        {
+            form.Add(new StringContent(image), field);
+        }
+        else
+        {
+            form.Add(File(new FileInfo(image)), field, Path.GetFileName(image));
         }
     }
 

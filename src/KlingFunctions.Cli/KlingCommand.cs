@@ -8,7 +8,7 @@ using KlingFunctions.Workflow;
 namespace KlingFunctions.Cli;
 
 /// <summary>
-/// <c>kling create | get | watch | cancel</c>. Results go to standard output (a job view as JSON with
+/// <c>kling create | get | watch | cancel | models | usage</c>. Results go to standard output (a job view as JSON with
 /// <c>--json</c>), progress and errors to standard error; the exit code says the outcome (<see cref="ExitCodes"/>).
 /// </summary>
 public static class KlingCommand
@@ -27,10 +27,13 @@ public static class KlingCommand
         var interval = new Option<double>("--interval") { Description = "Seconds between reads while waiting.", DefaultValueFactory = _ => 2, Recursive = true };
         var outFile = new Option<string?>("--out") { Description = "Where to save the video (default: {id}.mp4).", Recursive = true };
 
-        var image = new Argument<string>("IMAGE") { Description = "A JPEG or PNG file, or an https URL." };
+        var image = new Argument<string?>("IMAGE") { Description = "A JPEG or PNG file, or an https URL; leave it out for a video from the prompt alone (on the models that make one).", Arity = ArgumentArity.ZeroOrOne };
         var prompt = new Option<string>("--prompt") { Description = "What should happen in the video.", Required = true };
-        var duration = new Option<string>("--duration") { Description = "5 or 10 seconds.", DefaultValueFactory = _ => "5" };
-        duration.AcceptOnlyFromAmong("5", "10");
+        var model = new Option<string?>("--model") { Description = "The Kling model (kling models lists them; default: the service's Freepik:DefaultModel)." };
+        var endImage = new Option<string?>("--end-image") { Description = "The last frame, a file or an https URL (the models that take one)." };
+        var duration = new Option<string?>("--duration") { Description = "Seconds: 5 or 10 on most models, 3 to 15 on Kling 3 (default: the model's)." };
+        var aspectRatio = new Option<string?>("--aspect-ratio") { Description = "16:9, 9:16 or 1:1 (the models that take one)." };
+        var generateAudio = new Option<bool?>("--generate-audio") { Description = "true or false: a soundtrack (Kling 2.6 and 3)." };
         var negative = new Option<string?>("--negative") { Description = "What should not happen." };
         var cfg = new Option<double?>("--cfg") { Description = "How closely to follow the prompt, 0…1 (Freepik's default 0.5)." };
         var staticMask = new Option<FileInfo?>("--static-mask") { Description = "A mask of what stays still." };
@@ -41,11 +44,13 @@ public static class KlingCommand
         var wait = new Option<bool>("--wait") { Description = "Follow the job until it ends, then download the video." };
         var id = new Argument<string>("ID") { Description = "The job's id." };
 
-        var create = new Command("create", "Start a video job from an image and a prompt.") { image, prompt, duration, negative, cfg, staticMask, dynamicMask, trajectory, callback, idempotencyKey, wait };
+        var create = new Command("create", "Start a video job from an image and a prompt, or a prompt alone.") { image, prompt, model, endImage, duration, aspectRatio, generateAudio, negative, cfg, staticMask, dynamicMask, trajectory, callback, idempotencyKey, wait };
         var get = new Command("get", "Read a job.") { id };
         var watch = new Command("watch", "Follow a job until it ends, then download the video.") { id };
         var cancel = new Command("cancel", "Stop waiting for a job's video.") { id };
-        var root = new RootCommand("kling: make videos with KlingFunctions (Freepik Kling 2.1 image-to-video).") { baseUrl, key, json, interval, outFile, create, get, watch, cancel };
+        var models = new Command("models", "List the Kling models and the fields each takes.");
+        var usage = new Command("usage", "Today's Freepik creates (UTC) against the daily limit.");
+        var root = new RootCommand("kling: make videos with KlingFunctions (Freepik's Kling models).") { baseUrl, key, json, interval, outFile, create, get, watch, cancel, models, usage };
 
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
@@ -80,9 +85,13 @@ public static class KlingCommand
 
                 var options = new CreateOptions
                 {
-                    Image = parsed.GetValue(image)!,
+                    Model = parsed.GetValue(model),
+                    Image = parsed.GetValue(image),
+                    EndImage = parsed.GetValue(endImage),
                     Prompt = parsed.GetValue(prompt)!,
                     Duration = parsed.GetValue(duration),
+                    AspectRatio = parsed.GetValue(aspectRatio),
+                    GenerateAudio = parsed.GetValue(generateAudio),
                     NegativePrompt = parsed.GetValue(negative),
                     CfgScale = parsed.GetValue(cfg),
                     StaticMask = parsed.GetValue(staticMask),
@@ -92,6 +101,11 @@ public static class KlingCommand
                     IdempotencyKey = parsed.GetValue(idempotencyKey),
                 };
                 return await session.CreateAsync(options, parsed.GetValue(wait), cancellationToken);
+            }
+
+            if (command == models || command == usage)
+            {
+                return await session.ReadAsync(command == models ? "api/models" : "api/usage", command == models ? DescribeModels : DescribeUsage, cancellationToken);
             }
 
             var jobId = parsed.GetValue(id)!;
@@ -139,6 +153,31 @@ public static class KlingCommand
         }
 
         return null;
+    }
+
+    /// <summary><c>kling-v2-1-std  Kling 2.1 Standard (default)  image: image*, prompt, duration 5|10, …</c>: one line per model.</summary>
+    private static IEnumerable<string> DescribeModels(JsonElement catalogue)
+    {
+        var defaultModel = catalogue.GetProperty("default").GetString();
+        foreach (var item in catalogue.GetProperty("items").EnumerateArray())
+        {
+            var id = item.GetProperty("id").GetString();
+            var fields = item.GetProperty("fields").EnumerateArray().Select(field =>
+            {
+                var name = field.GetProperty("name").GetString() + (field.GetProperty("required").GetBoolean() ? "*" : string.Empty);
+                return field.TryGetProperty("enum", out var values) ? $"{name} {string.Join('|', values.EnumerateArray().Select(value => value.GetString()))}" : name;
+            });
+            yield return $"{id,-18} {item.GetProperty("name").GetString()}{(id == defaultModel ? " (default)" : string.Empty)}{(item.GetProperty("imageRequired").GetBoolean() ? string.Empty : ", also from a prompt alone")}: {string.Join(", ", fields)}";
+        }
+    }
+
+    /// <summary><c>2026-12-04 (UTC): 37 of 100 Freepik creates used, 63 left · kling-v2-1-std 30, …</c></summary>
+    private static IEnumerable<string> DescribeUsage(JsonElement usage)
+    {
+        var used = usage.GetProperty("used").GetInt32();
+        var limit = usage.GetProperty("limit") is { ValueKind: JsonValueKind.Number } number ? $"{used} of {number.GetInt32()} Freepik creates used, {usage.GetProperty("remaining").GetInt32()} left" : $"{used} Freepik creates (no daily limit set)";
+        var byModel = string.Join(", ", usage.GetProperty("byModel").EnumerateObject().Select(model => $"{model.Name} {model.Value.GetInt32()}"));
+        yield return $"{usage.GetProperty("day").GetString()} (UTC): {limit}{(byModel.Length > 0 ? $" · {byModel}" : string.Empty)}";
     }
 
     private static Uri WithTrailingSlash(Uri uri) => uri.AbsoluteUri.EndsWith('/') ? uri : new Uri(uri.AbsoluteUri + "/");
@@ -203,6 +242,23 @@ public static class KlingCommand
             }
 
             await PrintAsync(job, $"Cancel requested: {JobWatcher.Describe(job)}");
+            return ExitCodes.Completed;
+        }
+
+        /// <summary>A read of other JSON than a job: as JSON with <c>--json</c>, else as <paramref name="describe"/> puts it.</summary>
+        public async Task<int> ReadAsync(string path, Func<JsonElement, IEnumerable<string>> describe, CancellationToken cancellationToken)
+        {
+            var answer = await client.ReadAsync(path, cancellationToken);
+            if (answer.Body is not { } body)
+            {
+                return await RefusedAsync(answer);
+            }
+
+            foreach (var line in json ? [JsonSerializer.Serialize(body, Indented)] : describe(body))
+            {
+                await output.WriteLineAsync(line);
+            }
+
             return ExitCodes.Completed;
         }
 

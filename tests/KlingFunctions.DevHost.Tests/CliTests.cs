@@ -112,6 +112,52 @@ public sealed class CliTests(AzuriteFixture azurite) : IDisposable
     }
 
     [Fact]
+    public async Task A_model_with_an_end_frame_and_a_model_from_a_prompt_alone_each_get_their_own_fields()
+    {
+        await using var host = await TestDevHost.StartAsync(azurite);
+
+        var framed = await RunAsync(host, "create", Image(640, 480), "--model", "kling-v2-1-pro", "--end-image", Image(640, 480), "--prompt", "from one frame to the next", "--wait", "--out", Path.Combine(folder.FullName, "framed.mp4"));
+        var spoken = await RunAsync(host, "create", "--model", "kling-v3-std", "--prompt", "a storm at sea", "--duration", "12", "--aspect-ratio", "9:16", "--generate-audio", "false", "--wait", "--out", Path.Combine(folder.FullName, "storm.mp4"));
+
+        Assert.Equal((ExitCodes.Completed, ExitCodes.Completed), (framed.Exit, spoken.Exit));
+        var pro = host.Simulator.Tasks.Single(task => task.Model == "kling-v2-1-pro").Body;
+        Assert.Contains("/end_image.png?", pro["image_tail"]!.GetValue<string>(), StringComparison.Ordinal);
+        var v3 = host.Simulator.Tasks.Single(task => task.Model == "kling-v3-std").Body;
+        Assert.Equal(("12", "9:16", false), (v3["duration"]!.GetValue<string>(), v3["aspect_ratio"]!.GetValue<string>(), v3["generate_audio"]!.GetValue<bool>()));
+        Assert.False(v3.ContainsKey("start_image_url"));
+    }
+
+    [Fact]
+    public async Task Usage_prints_the_days_creates_and_a_create_past_the_limit_exits_with_its_own_code()
+    {
+        await using var host = await TestDevHost.StartAsync(azurite, new Dictionary<string, string?> { ["Freepik:DailyCreateLimit"] = "1" });
+
+        var first = await RunAsync(host, "create", Image(640, 480), "--prompt", "the one create of the day", "--wait", "--out", Path.Combine(folder.FullName, "one.mp4"));
+        var refused = await RunAsync(host, "create", Image(640, 480), "--prompt", "one too many");
+        var usage = await RunAsync(host, "usage");
+        var json = await RunAsync(host, "usage", "--json");
+
+        Assert.Equal((ExitCodes.Completed, ExitCodes.DailyLimitReached), (first.Exit, refused.Exit));
+        Assert.Contains("429", refused.Error, StringComparison.Ordinal);
+        Assert.Contains("1 of 1 Freepik creates used, 0 left · kling-v2-1-std 1", usage.Output, StringComparison.Ordinal);
+        Assert.Equal(0, JsonDocument.Parse(json.Output).RootElement.GetProperty("remaining").GetInt32());
+    }
+
+    [Fact]
+    public async Task Models_lists_every_model_with_its_fields_and_marks_the_default()
+    {
+        await using var host = await TestDevHost.StartAsync(azurite);
+
+        var run = await RunAsync(host, "models");
+
+        Assert.Equal(ExitCodes.Completed, run.Exit);
+        var lines = run.Output.Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(Freepik.KlingModels.All.Count, lines.Length);
+        Assert.StartsWith("kling-v2-1-std     Kling 2.1 Standard (default): image*, prompt, negative_prompt, duration 5|10", lines[0], StringComparison.Ordinal);
+        Assert.Contains(lines, line => line.StartsWith("kling-v3-pro", StringComparison.Ordinal) && line.Contains("also from a prompt alone", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task An_unknown_job_exits_with_the_not_found_code_and_an_unreachable_API_with_its_own()
     {
         await using var host = await TestDevHost.StartAsync(azurite);
