@@ -198,11 +198,13 @@ public sealed class ModelTests(AzuriteFixture azurite)
         Assert.Equal("kling-v3-std", host.Simulator.Tasks.Single().Model);
     }
 
+    /// <summary>Starts a job and returns its id; the 202 already names the job's model.</summary>
     private static async Task<string> StartAsync(TestDevHost host, Dictionary<string, object?> body)
     {
         using var response = await host.PostAsync(body);
         var answer = await response.Content.ReadFromJsonAsync<JsonElement>();
         Assert.True(response.StatusCode == HttpStatusCode.Accepted, answer.GetRawText());
+        Assert.Equal(body["model"], answer.GetProperty("model").GetString());
         return answer.GetProperty("id").GetString()!;
     }
 

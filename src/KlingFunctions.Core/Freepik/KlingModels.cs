@@ -57,7 +57,7 @@ public static class KlingModels
         {
             Id = OriginalId,
             Name = "Kling 2.1 Standard",
-            Description = "Image to video, 5 or 10 s, with motion brush (static and dynamic masks). The default, and the cheapest 2.1 tier.",
+            Description = "Image to video, 5 or 10 s, with motion brush (static and dynamic masks). The default model.",
             CreatePath = ImageToVideo + "kling-v2-1-std",
             StatusPath = ImageToVideo + "kling-v2-1/{task-id}",
             ListPath = ImageToVideo + "kling-v2-1-std",

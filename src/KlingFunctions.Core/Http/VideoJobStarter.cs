@@ -131,7 +131,7 @@ public sealed class VideoJobStarter(
         };
 
         // The job as it is the moment it starts: the engine need not be asked again.
-        var snapshot = new VideoJobSnapshot(jobId, JobRuntimeStatus.Pending, input.CreatedAt, input.CreatedAt, null, null, null, fingerprint);
+        var snapshot = new VideoJobSnapshot(jobId, JobRuntimeStatus.Pending, input.CreatedAt, input.CreatedAt, null, null, null, fingerprint, input.Parameters.Model);
         if (!await jobs.StartAsync(jobId, input, cancellationToken))
         {
             // A concurrent request with the same Idempotency-Key won the race: its job, if it was the same request.

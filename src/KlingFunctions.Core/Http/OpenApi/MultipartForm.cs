@@ -33,10 +33,11 @@ internal static class MultipartForm
         };
     }
 
-    /// <summary>The model field: an enum of the catalogue's ids, one line per model in its description.</summary>
+    /// <summary>The model field: an enum of the catalogue's ids (and null where the schema allows it: the default), one line per model in its description.</summary>
     public static void DescribeModel(OpenApiSchema schema)
     {
-        schema.Enum = [.. KlingModels.All.Select(model => (JsonNode)JsonValue.Create(model.Id))];
+        // A JSON null is a null JsonNode.
+        schema.Enum = [.. KlingModels.All.Select(model => (JsonNode)JsonValue.Create(model.Id)), .. schema.Type?.HasFlag(JsonSchemaType.Null) == true ? [null!] : Array.Empty<JsonNode>()];
         schema.Description = "The Kling model (default: Freepik:DefaultModel, kling-v2-1-std unless configured; GET /api/models lists each model's fields):\n"
             + string.Join("\n", KlingModels.All.Select(model => $"- {model.Id}: {model.Name}. {model.Description}"));
     }
