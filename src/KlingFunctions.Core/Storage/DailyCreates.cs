@@ -1,7 +1,5 @@
 using System.Globalization;
-using Azure;
 using Azure.Storage.Blobs;
-using Azure.Storage.Blobs.Models;
 using KlingFunctions.Freepik;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -13,14 +11,11 @@ namespace KlingFunctions.Storage;
 /// (<c>freepik-usage/{hash of the key}/{yyyy-MM-dd}.json</c> in the inputs container), shared by every instance of the
 /// app and kept across restarts. A create is counted before it is sent, under an id of its own (job and attempt), so
 /// counting it again (Durable runs an activity at least once) changes nothing; it is uncounted only when Freepik
-/// certainly created nothing. Each change is a read and a conditional write (ETag), done again when another instance
-/// wrote first, so two instances cannot both take the day's last create.
+/// certainly created nothing. Each change is a read and a conditional write (<see cref="ConditionalJsonBlob"/>), done
+/// again when another instance wrote first, so two instances cannot both take the day's last create.
 /// </summary>
 public sealed class DailyCreates(BlobContainers containers, IOptions<FreepikOptions> freepik, TimeProvider time, ILogger<DailyCreates> logger)
 {
-    /// <summary>Far more than the instances of one app ever contend; a write that loses this often is a fault.</summary>
-    private const int MaxWriteConflicts = 50;
-
     private const string Prefix = "freepik-usage/";
 
     private readonly string pool = ApiKeyPool.Of(freepik.Value.ApiKey);
@@ -32,7 +27,7 @@ public sealed class DailyCreates(BlobContainers containers, IOptions<FreepikOpti
     public async Task<DailyUsage> ReadAsync(CancellationToken cancellationToken)
     {
         var day = Today();
-        var (record, _) = await ReadAsync(await BlobAsync(day, cancellationToken), cancellationToken);
+        var (record, _) = await ConditionalJsonBlob.ReadAsync<DayRecord>(await BlobAsync(day, cancellationToken), cancellationToken);
         return Usage(day, record);
     }
 
@@ -81,46 +76,7 @@ public sealed class DailyCreates(BlobContainers containers, IOptions<FreepikOpti
         => new(day, Limit, record.Creates.Count, record.Creates.GroupBy(create => create.Value, StringComparer.Ordinal).ToDictionary(group => group.Key, group => group.Count(), StringComparer.Ordinal));
 
     private async Task<T> ChangeAsync<T>(DateOnly day, Func<DayRecord, (bool Changed, T Result)> change, CancellationToken cancellationToken)
-    {
-        var blob = await BlobAsync(day, cancellationToken);
-        for (var conflicts = 0; ; conflicts++)
-        {
-            var (record, etag) = await ReadAsync(blob, cancellationToken);
-            var (changed, result) = change(record);
-            if (!changed)
-            {
-                return result;
-            }
-
-            try
-            {
-                await blob.UploadAsync(
-                    BinaryData.FromObjectAsJson(record),
-                    new BlobUploadOptions { Conditions = etag is { } known ? new BlobRequestConditions { IfMatch = known } : new BlobRequestConditions { IfNoneMatch = ETag.All } },
-                    cancellationToken);
-                return result;
-            }
-            catch (RequestFailedException exception) when (exception.Status is 409 or 412 && conflicts < MaxWriteConflicts)
-            {
-                // Another instance counted a create since the read: read again. A short random pause keeps instances
-                // that collided from colliding again in step.
-                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5, 25 + (conflicts * 10))), time, cancellationToken);
-            }
-        }
-    }
-
-    private static async Task<(DayRecord Record, ETag? ETag)> ReadAsync(BlobClient blob, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var content = (await blob.DownloadContentAsync(cancellationToken)).Value;
-            return (content.Content.ToObjectFromJson<DayRecord>() ?? new DayRecord(), content.Details.ETag);
-        }
-        catch (RequestFailedException exception) when (exception.Status == 404)
-        {
-            return (new DayRecord(), null);
-        }
-    }
+        => await ConditionalJsonBlob.ChangeAsync(await BlobAsync(day, cancellationToken), change, time, cancellationToken);
 
     private async Task<BlobClient> BlobAsync(DateOnly day, CancellationToken cancellationToken)
         => (await containers.InputsAsync(cancellationToken)).GetBlobClient(string.Create(CultureInfo.InvariantCulture, $"{Prefix}{pool}/{day:yyyy-MM-dd}.json"));

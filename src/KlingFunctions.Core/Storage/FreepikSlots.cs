@@ -1,6 +1,4 @@
-using Azure;
 using Azure.Storage.Blobs;
-using Azure.Storage.Blobs.Models;
 using KlingFunctions.Freepik;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -17,9 +15,6 @@ namespace KlingFunctions.Storage;
 public sealed class FreepikSlots(
     BlobContainers containers, IOptions<FreepikOptions> freepik, TimeProvider time, ILogger<FreepikSlots> logger)
 {
-    /// <summary>Far more than the instances of one app ever contend; a write that loses this often is a fault.</summary>
-    private const int MaxWriteConflicts = 50;
-
     private const string Prefix = "freepik-slots/";
 
     private readonly Lock queueLock = new();
@@ -76,7 +71,7 @@ public sealed class FreepikSlots(
 
     /// <summary>The pool as stored now: who holds a slot and who waits.</summary>
     public async Task<SlotPool> ReadAsync(string poolId, CancellationToken cancellationToken)
-        => (await ReadAsync(await BlobAsync(poolId, cancellationToken), cancellationToken)).Pool;
+        => (await ConditionalJsonBlob.ReadAsync<SlotPool>(await BlobAsync(poolId, cancellationToken), cancellationToken)).Value;
 
     /// <summary>
     /// Queues the change for this instance's next write of the pool. Changes that arrive while a write is under way
@@ -132,7 +127,6 @@ public sealed class FreepikSlots(
 
             try
             {
-                // No caller's token: the batch is everyone's. Storage's own timeouts bound it.
                 await CommitAsync(await BlobAsync(poolId, CancellationToken.None), batch);
             }
             catch (Exception exception)
@@ -145,48 +139,22 @@ public sealed class FreepikSlots(
         }
     }
 
+    /// <summary>Applies the batch to the pool as read (again, when another instance wrote first) and completes each change.</summary>
     private async Task CommitAsync(BlobClient blob, List<PendingChange> batch)
     {
-        for (var conflicts = 0; ; conflicts++)
-        {
-            var (pool, etag) = await ReadAsync(blob, CancellationToken.None);
-            var results = batch.Select(change => change.Apply(pool)).ToList();
-            if (results.Any(result => result.Changed))
+        // No caller's token: the batch is everyone's. Storage's own timeouts bound it.
+        var results = await ConditionalJsonBlob.ChangeAsync<SlotPool, List<(bool Changed, object? Result)>>(
+            blob,
+            pool =>
             {
-                try
-                {
-                    await blob.UploadAsync(
-                        BinaryData.FromObjectAsJson(pool),
-                        new BlobUploadOptions { Conditions = etag is { } known ? new BlobRequestConditions { IfMatch = known } : new BlobRequestConditions { IfNoneMatch = ETag.All } });
-                }
-                catch (RequestFailedException exception) when (exception.Status is 409 or 412 && conflicts < MaxWriteConflicts)
-                {
-                    // Another instance changed the pool since it was read: read it again and apply the batch anew. A
-                    // short random pause keeps instances that collided from colliding again in step.
-                    await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5, 25 + (conflicts * 10))), time);
-                    continue;
-                }
-            }
-
-            for (var i = 0; i < batch.Count; i++)
-            {
-                batch[i].Completion.TrySetResult(results[i].Result);
-            }
-
-            return;
-        }
-    }
-
-    private static async Task<(SlotPool Pool, ETag? ETag)> ReadAsync(BlobClient blob, CancellationToken cancellationToken)
-    {
-        try
+                var applied = batch.Select(change => change.Apply(pool)).ToList();
+                return (applied.Any(result => result.Changed), applied);
+            },
+            time,
+            CancellationToken.None);
+        for (var i = 0; i < batch.Count; i++)
         {
-            var content = (await blob.DownloadContentAsync(cancellationToken)).Value;
-            return (content.Content.ToObjectFromJson<SlotPool>() ?? new SlotPool(), content.Details.ETag);
-        }
-        catch (RequestFailedException exception) when (exception.Status == 404)
-        {
-            return (new SlotPool(), null);
+            batch[i].Completion.TrySetResult(results[i].Result);
         }
     }
 

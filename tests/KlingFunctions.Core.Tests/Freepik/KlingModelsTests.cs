@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using KlingFunctions.Requests;
 using KlingFunctions.Workflow;
 
 namespace KlingFunctions.Freepik;
@@ -70,7 +69,7 @@ public sealed class KlingModelsTests
     {
         var model = KlingModels.Find(id)!;
 
-        var body = model.CreateBody(EveryField(model), "W");
+        var body = model.CreateBody(new VideoParameters(ModelRequests.EveryField(model, Image, EndImage, Mask)), "W");
 
         Assert.Equal(Short(JsonNode.Parse(expected)!), Short(body));
     }
@@ -114,25 +113,6 @@ public sealed class KlingModelsTests
     [Fact]
     public void The_default_model_is_Kling_2_1_Standard_as_before_models_could_be_chosen()
         => Assert.Equal("kling-v2-1-std", new FreepikOptions().DefaultModel);
-
-    /// <summary>A request with every field <paramref name="model"/> takes for an image job (the images already URLs).</summary>
-    private static VideoParameters EveryField(KlingModel model)
-    {
-        bool Takes(string field) => model.Field(field) is { } taken && taken.Modes.HasFlag(JobModes.ImageToVideo);
-        return new VideoParameters
-        {
-            Image = Image,
-            EndImage = Takes(VideoFields.EndImage) ? EndImage : null,
-            Prompt = "P",
-            NegativePrompt = Takes(VideoFields.NegativePrompt) ? "N" : null,
-            Duration = "10",
-            CfgScale = Takes(VideoFields.CfgScale) ? 0.3 : null,
-            StaticMask = Takes(VideoFields.StaticMask) ? Mask : null,
-            DynamicMasks = Takes(VideoFields.DynamicMasks) ? [new DynamicMask { Mask = Mask, Trajectories = [new TrajectoryPoint { X = 1, Y = 2 }] }] : null,
-            AspectRatio = Takes(VideoFields.AspectRatio) ? "9:16" : null,
-            GenerateAudio = Takes(VideoFields.GenerateAudio) ? false : null,
-        };
-    }
 
     /// <summary>The body with the image URLs as I, E and M, so the expected bodies above stay readable.</summary>
     private static string Short(JsonNode body)

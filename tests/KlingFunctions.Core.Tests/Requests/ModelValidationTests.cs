@@ -24,23 +24,7 @@ public sealed class ModelValidationTests
     [MemberData(nameof(Models))]
     public void Every_model_accepts_every_field_it_takes_for_an_image_job(string id)
     {
-        var model = KlingModels.Find(id)!;
-        bool Takes(string field) => model.Field(field) is { } taken && taken.Modes.HasFlag(JobModes.ImageToVideo);
-
-        var result = Validate(new VideoRequest
-        {
-            Model = id,
-            Image = ImageUrl,
-            EndImage = Takes(VideoFields.EndImage) ? ImageUrl : null,
-            Prompt = "a cat",
-            NegativePrompt = Takes(VideoFields.NegativePrompt) ? "blur" : null,
-            Duration = "5",
-            CfgScale = Takes(VideoFields.CfgScale) ? 0.5 : null,
-            StaticMask = Takes(VideoFields.StaticMask) ? ImageUrl : null,
-            DynamicMasks = Takes(VideoFields.DynamicMasks) ? [Mask] : null,
-            AspectRatio = Takes(VideoFields.AspectRatio) ? "1:1" : null,
-            GenerateAudio = Takes(VideoFields.GenerateAudio) ? true : null,
-        });
+        var result = Validate(ModelRequests.EveryField(KlingModels.Find(id)!, ImageUrl, ImageUrl, ImageUrl));
 
         Assert.True(result.IsValid, string.Join(" ", result.Errors.SelectMany(e => e.Value)));
     }
