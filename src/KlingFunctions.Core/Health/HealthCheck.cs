@@ -71,7 +71,7 @@ public sealed class HealthCheck(
         var storageOptions = storage.Value;
         var workflowOptions = workflow.Value;
         return new ConfigurationSummary(
-            new FreepikSummary(freepikOptions.BaseUrl.AbsoluteUri, freepikOptions.ApiKeyHeader, !string.IsNullOrWhiteSpace(freepikOptions.ApiKey), !string.IsNullOrWhiteSpace(freepikOptions.WebhookSecret)),
+            new FreepikSummary(freepikOptions.BaseUrl.AbsoluteUri, freepikOptions.ApiKeyHeader, !string.IsNullOrWhiteSpace(freepikOptions.ApiKey), !string.IsNullOrWhiteSpace(freepikOptions.WebhookSecret), freepikOptions.DefaultModel, freepikOptions.DailyCreateLimit),
             new WebhookSummary(!string.IsNullOrWhiteSpace(webhookOptions.PublicBaseUrl), NullIfEmpty(webhookOptions.PublicBaseUrl), !string.IsNullOrWhiteSpace(webhookOptions.TokenSecret)),
             new StorageSummary(
                 blobs.AccountName,

@@ -21,7 +21,8 @@ public sealed record DependencyCheck(
 /// <summary>What the app is set up to do, with no secret: for a secret, only whether it is set.</summary>
 public sealed record ConfigurationSummary(FreepikSummary Freepik, WebhookSummary Webhooks, StorageSummary Storage, WorkflowSummary Workflow, CallbackSummary Callbacks);
 
-public sealed record FreepikSummary(string BaseUrl, string ApiKeyHeader, bool ApiKeySet, bool WebhookSignaturesChecked);
+/// <param name="DailyCreateLimit">The spend guard's limit; null: none.</param>
+public sealed record FreepikSummary(string BaseUrl, string ApiKeyHeader, bool ApiKeySet, bool WebhookSignaturesChecked, string DefaultModel, int? DailyCreateLimit);
 
 /// <param name="Enabled">False: no <c>webhook_url</c> is sent and jobs are followed by polling.</param>
 public sealed record WebhookSummary(bool Enabled, string? PublicBaseUrl, bool TokenSecretSet);
