@@ -10,6 +10,9 @@ namespace KlingFunctions.Http;
 /// <summary>The API's RFC 9457 problem answers, so every host answers errors the same way.</summary>
 public static class Problems
 {
+    /// <summary>The extension of a 429 that says when to try again (the time of its <c>Retry-After</c>).</summary>
+    public const string RetryAt = "retryAt";
+
     public static IResult Validation(IReadOnlyDictionary<string, string[]> errors)
         => TypedResults.ValidationProblem(errors, title: "The request is not valid.", detail: "Nothing was submitted to Freepik; fix the fields named in 'errors'.");
 
@@ -47,7 +50,7 @@ public static class Problems
                 ["day"] = usage.Day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
                 ["limit"] = usage.Limit,
                 ["used"] = usage.Used,
-                ["retryAt"] = usage.ResetsAt,
+                [RetryAt] = usage.ResetsAt,
             });
         return new RetryLater(problem, usage.ResetsAt);
     }

@@ -67,7 +67,7 @@ public sealed class QueuedVideoRequests(
         var problem = result is IValueHttpResult { Value: ProblemDetails details }
             ? details
             : throw new InvalidOperationException($"The start of queue message {messageId} answered {result.GetType().Name}, which is neither a job nor a problem.");
-        if (problem.Status == StatusCodes.Status429TooManyRequests && problem.Extensions.TryGetValue("retryAt", out var value) && value is DateTimeOffset retryAt)
+        if (problem.Status == StatusCodes.Status429TooManyRequests && problem.Extensions.TryGetValue(Problems.RetryAt, out var value) && value is DateTimeOffset retryAt)
         {
             await DeferAsync(messageText, messageId, retryAt, cancellationToken);
             return new QueuedRequestOutcome(null, problem, retryAt);
