@@ -463,6 +463,7 @@ public sealed class VideoOrchestration : TaskOrchestrator<VideoJobInput, VideoJo
                 logger.LogWarning("Job {JobId}: Freepik reported the unknown status {Status}; still waiting", input.JobId, next.Status.Value);
             }
 
+            logger.Log(next.Status == current.Status ? LogLevel.Debug : LogLevel.Information, "Job {JobId}: Freepik task {TaskId} is {Status}", input.JobId, next.TaskId, next.Status.Value);
             Report(progress with { FreepikStatus = next.Status.Value });
             return next;
         }
@@ -539,7 +540,7 @@ public sealed class VideoOrchestration : TaskOrchestrator<VideoJobInput, VideoJo
 
             // Every ending gives the slot back, however the job got here; the outcome is shown without waiting for it.
             await GiveBackSlotAsync();
-            logger.LogInformation("Job {JobId} finished {Status} {ErrorCode}", input.JobId, result.Status, result.Error?.Code);
+            logger.LogInformation("Job {JobId} finished {Status} {ErrorCode}", input.JobId, result.Status, result.Error?.Code ?? "without error");
             if (!context.IsReplaying)
             {
                 // Metrics are I/O-free, and recorded once: replays of this episode skip them, as the logger does.
