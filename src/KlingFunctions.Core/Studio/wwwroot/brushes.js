@@ -134,9 +134,16 @@ export class Masks {
  */
 function line(context, operation, style, size, from, to) {
   context.globalCompositeOperation = operation;
+  context.beginPath();
+  if (from.x === to.x && from.y === to.y) {
+    // A click without a drag: a dot (a line of no length draws nothing).
+    context.fillStyle = style;
+    context.arc(to.x, to.y, size / 2, 0, 2 * Math.PI);
+    context.fill();
+    return;
+  }
   context.strokeStyle = style;
   context.lineWidth = size;
-  context.beginPath();
   context.moveTo(from.x, from.y);
   context.lineTo(to.x, to.y);
   context.stroke();
