@@ -50,12 +50,15 @@ export class Paths {
       if (path.length === 0) continue;
       const color = BRUSHES[n].color;
       context.globalAlpha = n === active || active === 0 ? 1 : 0.55;
-      context.lineWidth = 3 * scale;
-      context.strokeStyle = color;
       context.fillStyle = color;
       context.beginPath();
       path.forEach((point, i) => (i === 0 ? context.moveTo(point.x, point.y) : context.lineTo(point.x, point.y)));
-      context.stroke();
+      // A white casing keeps the path visible on any image.
+      for (const [style, width] of [['#fff', 6], [color, 3]]) {
+        context.strokeStyle = String(style);
+        context.lineWidth = Number(width) * scale;
+        context.stroke();
+      }
       for (let i = 1; i < path.length; i++) arrow(context, path[i - 1], path[i], scale);
       path.forEach((point, i) => dot(context, point, i, n, scale));
     }
@@ -66,9 +69,9 @@ export class Paths {
 /** An arrowhead in the middle of a segment, pointing the way the motion goes. */
 function arrow(/** @type {CanvasRenderingContext2D} */ context, /** @type {Point} */ from, /** @type {Point} */ to, /** @type {number} */ scale) {
   const length = Math.hypot(to.x - from.x, to.y - from.y);
-  if (length < 12 * scale) return;
+  if (length < 20 * scale) return;
   const angle = Math.atan2(to.y - from.y, to.x - from.x);
-  const size = 9 * scale;
+  const size = 14 * scale;
   const x = (from.x + to.x) / 2 + Math.cos(angle) * size / 2;
   const y = (from.y + to.y) / 2 + Math.sin(angle) * size / 2;
   context.beginPath();
@@ -77,6 +80,9 @@ function arrow(/** @type {CanvasRenderingContext2D} */ context, /** @type {Point
   context.lineTo(x - size * Math.cos(angle + 0.5), y - size * Math.sin(angle + 0.5));
   context.closePath();
   context.fill();
+  context.lineWidth = 1.5 * scale;
+  context.strokeStyle = '#fff';
+  context.stroke();
 }
 
 /** A point with its number; the first is ringed and labelled with the path's brush number. */
