@@ -51,7 +51,7 @@ public sealed record JobListRequest(JobStatus? Status, int Top, JobListCursor? A
 
     /// <summary>The cursor as an opaque, URL-safe token.</summary>
     public static string Encode(JobListCursor cursor)
-        => Base64Url.EncodeToString(JsonSerializer.SerializeToUtf8Bytes(new Token(cursor.CreatedAt.UtcTicks, cursor.JobId, (long)cursor.Span.TotalSeconds)));
+        => Base64Url.EncodeToString(JsonSerializer.SerializeToUtf8Bytes(new Token(cursor.CreatedAt.UtcTicks, cursor.JobId, Math.Max(1, (long)Math.Ceiling(cursor.Span.TotalSeconds)))));
 
     private static JobListCursor? Decode(string token)
     {

@@ -64,6 +64,34 @@ public sealed class RecentJobsTests
     }
 
     [Fact]
+    public async Task A_burst_of_jobs_is_listed_in_order_at_a_cost_per_page_far_below_the_burst()
+    {
+        // 3,000 jobs within two minutes, as a pipeline dropping a folder of images makes them.
+        var random = new Random(11);
+        for (var i = 0; i < 3000; i++)
+        {
+            hub.Add(Now - TimeSpan.FromMilliseconds(random.Next(0, 120_000)));
+        }
+
+        var first = await Jobs.ListAsync(null, _ => true, 100, null, Now, CancellationToken.None);
+        var listed = await ListAllAsync(top: 100);
+
+        Assert.InRange(first.Read, 101, 1200);
+        Assert.Equal(hub.Jobs.OrderByDescending(job => job.CreatedAt).ThenByDescending(job => job.InstanceId, StringComparer.Ordinal).Select(job => job.InstanceId), listed);
+    }
+
+    [Fact]
+    public async Task A_burst_at_one_instant_is_still_listed_whole()
+    {
+        for (var i = 0; i < 500; i++)
+        {
+            hub.Add(Now - TimeSpan.FromSeconds(30));
+        }
+
+        Assert.Equal(500, (await ListAllAsync(top: 20)).Distinct().Count());
+    }
+
+    [Fact]
     public async Task Jobs_long_ago_are_found_and_the_last_page_says_it_is_the_last()
     {
         var recent = hub.Add(Now - TimeSpan.FromMinutes(1));
