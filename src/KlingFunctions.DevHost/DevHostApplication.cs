@@ -82,6 +82,7 @@ public sealed class DevHostApplication : IAsyncDisposable
         configuration["Studio:Enabled"] ??= "true";
         builder.Services.AddKlingFunctions(configuration);
         builder.AddDevHostTelemetry();
+        builder.Logging.AddConsoleFormatter<DevHostConsoleFormatter, Microsoft.Extensions.Logging.Console.ConsoleFormatterOptions>();
         builder.Services.AddDurableEngine(settings, configuration);
 
         // After the engine: hosted services start in registration order, and these use its client.
