@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text;
 using System.Text.Json;
 using KlingFunctions.DevHost.Azurite;
 using KlingFunctions.Testing;
@@ -18,6 +19,25 @@ public sealed class StudioTests(AzuriteFixture azurite, Chromium chromium) : ICl
     private const int Height = 480;
 
     /// <summary>A real 640×480 PNG (a gradient with a checkerboard), which the browser decodes and shows.</summary>
+    /// <summary>A catalogue as <c>GET /api/models</c> answers it (DESIGN's contract): a model with masks, one with an end frame too, one with neither.</summary>
+    private const string Catalogue = """
+        { "default": "kling-v2-1-std", "items": [
+          { "id": "kling-v2-1-std", "name": "Kling 2.1 Standard", "imageRequired": true, "fields": [
+            { "name": "image", "type": "image", "required": true }, { "name": "prompt", "type": "string", "required": false, "maxLength": 2500 },
+            { "name": "negative_prompt", "type": "string", "required": false, "maxLength": 2500 },
+            { "name": "duration", "type": "string", "required": false, "enum": ["5", "10"], "default": "5" },
+            { "name": "cfg_scale", "type": "number", "required": false, "minimum": 0, "maximum": 1, "default": 0.5 },
+            { "name": "static_mask", "type": "image", "required": false }, { "name": "dynamic_masks", "type": "dynamic_masks", "required": false } ] },
+          { "id": "kling-v2-1-pro", "name": "Kling 2.1 Pro", "imageRequired": true, "fields": [
+            { "name": "image", "type": "image", "required": true }, { "name": "end_image", "type": "image", "required": false },
+            { "name": "prompt", "type": "string", "required": false, "maxLength": 2500 },
+            { "name": "duration", "type": "string", "required": false, "enum": ["5", "10"], "default": "5" },
+            { "name": "static_mask", "type": "image", "required": false }, { "name": "dynamic_masks", "type": "dynamic_masks", "required": false } ] },
+          { "id": "kling-v2-5-pro", "name": "Kling 2.5 Turbo Pro", "imageRequired": true, "fields": [
+            { "name": "image", "type": "image", "required": true }, { "name": "prompt", "type": "string", "required": false, "maxLength": 2500 },
+            { "name": "duration", "type": "string", "required": false, "enum": ["5", "10"], "default": "5" } ] } ] }
+        """;
+
     private static readonly string[] Stages = ["Queued", "Staging", "Waiting for a slot", "Submitting", "Generating", "Archiving", "Done"];
 
     private static readonly byte[] Picture = PngPixels.Encode(Width, Height, (x, y) => ((byte)(x * 255 / Width), (byte)(y * 255 / Height), (byte)((x / 40 + y / 40) % 2 == 0 ? 200 : 90)));
@@ -263,6 +283,53 @@ public sealed class StudioTests(AzuriteFixture azurite, Chromium chromium) : ICl
         await studio.Page.Locator("[data-jobs=note]").Filter(new LocatorFilterOptions { HasText = "No jobs yet." }).WaitForAsync();
         Assert.True(await dialog.IsHiddenAsync());
         Assert.Equal(Key, sent[^1]);
+    }
+
+    [Fact]
+    public async Task With_a_model_catalogue_the_page_shows_only_the_chosen_model_s_fields_and_sends_the_model_and_its_end_frame()
+    {
+        await using var host = await TestDevHost.StartAsync(azurite);
+        var sent = new List<string>();
+
+        // The catalogue as GET /api/models answers it (DESIGN's contract), for the page: the DevHost of this branch has none.
+        await using var studio = await StudioSession.OpenAsync(chromium, host, async page =>
+        {
+            await page.RouteAsync("**/api/models", route => route.FulfillAsync(new RouteFulfillOptions { Status = 200, ContentType = "application/json", Body = Catalogue }));
+            await page.RouteAsync("**/api/videos", async route =>
+            {
+                if (route.Request.Method == "POST")
+                {
+                    sent.Add(Encoding.UTF8.GetString(route.Request.PostDataBuffer ?? []));
+                }
+
+                await route.ContinueAsync();
+            });
+        });
+        var picker = studio.Page.Locator("#model");
+        await picker.WaitForAsync();
+        await studio.PickImageAsync(Picture, "picture.png", "image/png");
+        await studio.WaitForImageAsync();
+        var brushDisabled = () => studio.Page.Locator("#brush-tools").EvaluateAsync<bool>("tools => tools.disabled");
+
+        Assert.Equal("kling-v2-1-std", await picker.InputValueAsync());
+        Assert.Equal(3, await picker.Locator("option").CountAsync());
+        Assert.Equal(0, await studio.Page.Locator("#field-end_image").CountAsync());
+        Assert.False(await brushDisabled());
+
+        await picker.SelectOptionAsync("kling-v2-5-pro");
+        Assert.True(await brushDisabled());
+        Assert.Contains("takes no motion brush", await studio.Page.InnerTextAsync("#brush-note"), StringComparison.Ordinal);
+        Assert.Equal(0, await studio.Page.Locator("#field-cfg_scale").CountAsync());
+
+        await picker.SelectOptionAsync("kling-v2-1-pro");
+        Assert.False(await brushDisabled());
+        await studio.Page.SetInputFilesAsync("#field-end_image", new FilePayload { Name = "last.png", MimeType = "image/png", Buffer = Picture });
+        await studio.SubmitAsync("from the first frame to the last");
+
+        var body = Assert.Single(sent);
+        Assert.Contains("name=\"model\"\r\n\r\nkling-v2-1-pro", body, StringComparison.Ordinal);
+        Assert.Contains("name=\"end_image\"; filename=\"last.png\"", body, StringComparison.Ordinal);
+        Assert.DoesNotContain("name=\"aspect_ratio\"", body, StringComparison.Ordinal);
     }
 
     [Fact]
