@@ -54,7 +54,21 @@ public sealed class KlingClient(HttpClient http, string? functionKey)
 
     /// <summary>A read that answers JSON other than a job view (<c>api/usage</c>, <c>api/models</c>): in <see cref="ApiAnswer.Body"/>.</summary>
     public Task<ApiAnswer> ReadAsync(string path, CancellationToken cancellationToken)
-        => SendAsync(new HttpRequestMessage(HttpMethod.Get, path), cancellationToken, asJob: false);
+        => SendAsync(new HttpRequestMessage(HttpMethod.Get, path), cancellationToken, AnswerKind.Json);
+
+    /// <summary>A page of jobs, most recent first (<c>GET /api/videos</c>); the answer's <see cref="ApiAnswer.List"/>.</summary>
+    public Task<ApiAnswer> ListAsync(string? status, int? top, string? continuationToken, CancellationToken cancellationToken)
+    {
+        var query = string.Join('&', new[]
+            {
+                (Name: JobListRequest.StatusParameter, Value: status),
+                (Name: JobListRequest.TopParameter, Value: top?.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                (Name: JobListRequest.ContinuationTokenParameter, Value: continuationToken),
+            }
+            .Where(parameter => parameter.Value is not null)
+            .Select(parameter => $"{parameter.Name}={Uri.EscapeDataString(parameter.Value!)}"));
+        return SendAsync(new HttpRequestMessage(HttpMethod.Get, query.Length > 0 ? $"api/videos?{query}" : "api/videos"), cancellationToken, AnswerKind.List);
+    }
 
     /// <summary>Streams the video at <paramref name="url"/> (a read link: no key is sent) into <paramref name="path"/>.</summary>
     public async Task<long> DownloadAsync(Uri url, string path, CancellationToken cancellationToken)
@@ -66,7 +80,7 @@ public sealed class KlingClient(HttpClient http, string? functionKey)
         return file.Length;
     }
 
-    private async Task<ApiAnswer> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken, bool asJob = true)
+    private async Task<ApiAnswer> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken, AnswerKind kind = AnswerKind.Job)
     {
         using (request)
         {
@@ -79,9 +93,12 @@ public sealed class KlingClient(HttpClient http, string? functionKey)
             var media = response.Content.Headers.ContentType?.MediaType;
             if (response.IsSuccessStatusCode && media == "application/json")
             {
-                return asJob
-                    ? new ApiAnswer(response.StatusCode, await response.Content.ReadFromJsonAsync<JobView>(ApiJson.Options, cancellationToken), null)
-                    : new ApiAnswer(response.StatusCode, null, null) { Body = await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken) };
+                return kind switch
+                {
+                    AnswerKind.List => new ApiAnswer(response.StatusCode, null, null) { List = await response.Content.ReadFromJsonAsync<JobList>(ApiJson.Options, cancellationToken) },
+                    AnswerKind.Json => new ApiAnswer(response.StatusCode, null, null) { Body = await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken) },
+                    _ => new ApiAnswer(response.StatusCode, await response.Content.ReadFromJsonAsync<JobView>(ApiJson.Options, cancellationToken), null),
+                };
             }
 
             JsonElement? problem = media?.EndsWith("json", StringComparison.Ordinal) == true
@@ -118,5 +135,13 @@ public sealed class KlingClient(HttpClient http, string? functionKey)
         {
             form.Add(new StringContent(value), name);
         }
+    }
+
+    /// <summary>What a successful answer holds.</summary>
+    private enum AnswerKind
+    {
+        Job,
+        List,
+        Json,
     }
 }

@@ -8,7 +8,7 @@ using KlingFunctions.Workflow;
 namespace KlingFunctions.Cli;
 
 /// <summary>
-/// <c>kling create | get | watch | cancel | models | usage</c>. Results go to standard output (a job view as JSON with
+/// <c>kling create | get | watch | cancel | list | models | usage</c>. Results go to standard output (a job view as JSON with
 /// <c>--json</c>), progress and errors to standard error; the exit code says the outcome (<see cref="ExitCodes"/>).
 /// </summary>
 public static class KlingCommand
@@ -43,14 +43,19 @@ public static class KlingCommand
         var idempotencyKey = new Option<string?>("--idempotency-key") { Description = "The same key returns the same job, never a second Freepik task." };
         var wait = new Option<bool>("--wait") { Description = "Follow the job until it ends, then download the video." };
         var id = new Argument<string>("ID") { Description = "The job's id." };
+        var status = new Option<string?>("--status") { Description = "Only jobs with this status." };
+        status.AcceptOnlyFromAmong(Enum.GetNames<JobStatus>());
+        var top = new Option<int?>("--top") { Description = $"How many jobs, 1 to {JobListRequest.MaxTop} (default {JobListRequest.DefaultTop})." };
+        var continuation = new Option<string?>("--continuation-token") { Description = "The token a previous page printed, to read the next page." };
 
         var create = new Command("create", "Start a video job from an image and a prompt, or a prompt alone.") { image, prompt, model, endImage, duration, aspectRatio, generateAudio, negative, cfg, staticMask, dynamicMask, trajectory, callback, idempotencyKey, wait };
         var get = new Command("get", "Read a job.") { id };
         var watch = new Command("watch", "Follow a job until it ends, then download the video.") { id };
         var cancel = new Command("cancel", "Stop waiting for a job's video.") { id };
+        var list = new Command("list", "List jobs, most recent first, a page at a time.") { status, top, continuation };
         var models = new Command("models", "List the Kling models and the fields each takes.");
         var usage = new Command("usage", "Today's Freepik creates (UTC) against the daily limit.");
-        var root = new RootCommand("kling: make videos with KlingFunctions (Freepik's Kling models).") { baseUrl, key, json, interval, outFile, create, get, watch, cancel, models, usage };
+        var root = new RootCommand("kling: make videos with KlingFunctions (Freepik's Kling models).") { baseUrl, key, json, interval, outFile, create, get, watch, cancel, list, models, usage };
 
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
@@ -101,6 +106,11 @@ public static class KlingCommand
                     IdempotencyKey = parsed.GetValue(idempotencyKey),
                 };
                 return await session.CreateAsync(options, parsed.GetValue(wait), cancellationToken);
+            }
+
+            if (command == list)
+            {
+                return await session.ListAsync(parsed.GetValue(status), parsed.GetValue(top), parsed.GetValue(continuation), cancellationToken);
             }
 
             if (command == models || command == usage)
@@ -242,6 +252,34 @@ public static class KlingCommand
             }
 
             await PrintAsync(job, $"Cancel requested: {JobWatcher.Describe(job)}");
+            return ExitCodes.Completed;
+        }
+
+        public async Task<int> ListAsync(string? status, int? top, string? continuationToken, CancellationToken cancellationToken)
+        {
+            var answer = await client.ListAsync(status, top, continuationToken, cancellationToken);
+            if (answer.List is not { } page)
+            {
+                return await RefusedAsync(answer);
+            }
+
+            if (json)
+            {
+                await output.WriteLineAsync(JsonSerializer.Serialize(page, Indented));
+            }
+            else
+            {
+                foreach (var line in JobTable.Lines(page.Items))
+                {
+                    await output.WriteLineAsync(line);
+                }
+            }
+
+            if (page.ContinuationToken is { } next)
+            {
+                await error.WriteLineAsync($"More jobs: kling list --continuation-token {next}");
+            }
+
             return ExitCodes.Completed;
         }
 

@@ -4,6 +4,7 @@ using KlingFunctions.DevHost.Pipelines;
 using KlingFunctions.FreepikSimulator;
 using KlingFunctions.Http;
 using KlingFunctions.Storage;
+using KlingFunctions.Studio;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Options;
 using Scalar.AspNetCore;
@@ -77,8 +78,11 @@ public sealed class DevHostApplication : IAsyncDisposable
             builder.Services.AddFreepikSimulator(options => options.PublicBaseUrl = settings.Url + SimulatorPrefix);
         }
 
+        // The studio is what a newcomer opens first: on unless configured off (the Functions app: off unless configured on).
+        configuration["Studio:Enabled"] ??= "true";
         builder.Services.AddKlingFunctions(configuration);
         builder.AddDevHostTelemetry();
+        builder.Logging.AddConsoleFormatter<DevHostConsoleFormatter, Microsoft.Extensions.Logging.Console.ConsoleFormatterOptions>();
         builder.Services.AddDurableEngine(settings, configuration);
 
         // After the engine: hosted services start in registration order, and these use its client.
@@ -137,6 +141,12 @@ public sealed class DevHostApplication : IAsyncDisposable
         {
             logger.LogInformation("Webhooks: Freepik calls {PublicBaseUrl}/api/webhooks/freepik/…", publicBaseUrl);
         }
+
+        logger.LogInformation("API: {Url}/api/videos, reference at {Url}{Reference}; Ctrl+C stops the DevHost", Settings.Url, Settings.Url, ApiReferencePath);
+        if (App.Services.GetRequiredService<IOptions<StudioOptions>>().Value.Enabled)
+        {
+            logger.LogInformation("Studio: open {Url}{Studio} in a browser", Settings.Url, StudioFiles.PagePath);
+        }
     }
 
     public async ValueTask DisposeAsync()
@@ -152,6 +162,9 @@ public sealed class DevHostApplication : IAsyncDisposable
     private static void MapApi(WebApplication app)
     {
         app.MapKlingApi();
+
+        // The quick start's address opens the studio.
+        app.MapGet("/", () => TypedResults.Redirect(StudioFiles.PagePath)).ExcludeFromDescription();
 
         // The interactive reference of the same document; its script is embedded in the package, so it works offline.
         app.MapScalarApiReference(ApiReferencePath, options => options.WithTitle("KlingFunctions").AddDocument("v1", routePattern: KlingApiEndpoints.DocumentPath));

@@ -37,4 +37,8 @@ public sealed record VideoJobSnapshot(
     VideoJobResult? Result,
     string? FailureMessage,
     string? RequestFingerprint = null,
-    string? Model = null);
+    string? Model = null)
+{
+    /// <summary>The caller's prompt, as the job recorded it.</summary>
+    public string? Prompt { get; init; }
+}
