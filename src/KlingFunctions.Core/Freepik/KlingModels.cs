@@ -95,10 +95,12 @@ public static class KlingModels
 
             // oneOf the 2.1 Std image body and a text body with aspect_ratio, which "only works when image is not
             // provided" [OLD]: the ratio is refused on an image job rather than sent where the image schema has none.
+            // No default is shown for it (Freepik's is widescreen_16_9): a client that fills in defaults would send it
+            // with an image too.
             Fields =
             [
                 Image(required: false), Prompt, NegativePrompt, StringDuration, CfgScale, StaticMask, DynamicMasks,
-                new(VideoFields.AspectRatio, FieldType.Text) { Enum = Ratios, WireValues = NamedRatios, Default = "16:9", Modes = JobModes.TextToVideo },
+                new(VideoFields.AspectRatio, FieldType.Text) { Enum = Ratios, WireValues = NamedRatios, Modes = JobModes.TextToVideo },
             ],
         },
         new()
