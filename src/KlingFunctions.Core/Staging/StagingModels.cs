@@ -16,7 +16,12 @@ public sealed record StagingRequest(
     string JobId,
     InputReference? Image,
     InputReference? StaticMask = null,
-    IReadOnlyList<InputReference>? DynamicMasks = null);
+    IReadOnlyList<InputReference>? DynamicMasks = null)
+{
+    /// <summary>The blobs the request's inputs name (bytes the caller sent); retention deletes exactly these with the job.</summary>
+    public IEnumerable<string> BlobNames()
+        => new[] { Image, StaticMask }.Concat(DynamicMasks ?? []).Select(input => input?.BlobName).OfType<string>();
+}
 
 /// <summary>A validated private blob in the inputs container, ready to be shared through a SAS URL.</summary>
 public sealed record StagedImage(string Field, string BlobName, ImageFormat Format, int Width, int Height, long Bytes);
