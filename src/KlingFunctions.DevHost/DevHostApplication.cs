@@ -3,6 +3,8 @@ using KlingFunctions.DevHost.Durable;
 using KlingFunctions.DevHost.Pipelines;
 using KlingFunctions.FreepikSimulator;
 using KlingFunctions.Http;
+using KlingFunctions.Http.OpenApi;
+using Microsoft.AspNetCore.Diagnostics;
 using KlingFunctions.Storage;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Options;
@@ -78,6 +80,9 @@ public sealed class DevHostApplication : IAsyncDisposable
         }
 
         builder.Services.AddKlingFunctions(configuration);
+
+        // The DevHost checks no function key: its document says the key is optional, so validating proxies agree.
+        builder.Services.AddSingleton(new ApiDocument(functionKeyOptional: true));
         builder.AddDevHostTelemetry();
         builder.Services.AddDurableEngine(settings, configuration);
 
@@ -151,6 +156,13 @@ public sealed class DevHostApplication : IAsyncDisposable
 
     private static void MapApi(WebApplication app)
     {
+        // Every error is a problem, also those no endpoint writes: an exception, routing's 404 and 405, Kestrel's 400
+        // and 413. The Functions app answers the same from its worker middleware.
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            ExceptionHandler = context => HostProblems.ForException(context.Features.Get<IExceptionHandlerFeature>()!.Error, context).ExecuteAsync(context),
+        });
+        app.UseStatusCodePages(context => HostProblems.ForStatus(context.HttpContext).ExecuteAsync(context.HttpContext));
         app.MapKlingApi();
 
         // The interactive reference of the same document; its script is embedded in the package, so it works offline.

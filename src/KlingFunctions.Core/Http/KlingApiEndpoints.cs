@@ -1,6 +1,5 @@
 using KlingFunctions.Health;
 using KlingFunctions.Http.OpenApi;
-using KlingFunctions.Requests;
 using KlingFunctions.Workflow;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -30,7 +29,6 @@ public static class KlingApiEndpoints
             .WithName("StartVideo")
             .WithSummary("Start a video job from an image and a prompt")
             .WithDescription("Validates every field, keeps the image (and masks) as private blobs and starts the job. Nothing is sent to Freepik before the request is valid. The same Idempotency-Key with the same request returns the same job.")
-            .Accepts<VideoRequest>(ApiDocument.Json, ApiDocument.Multipart)
             .AddOpenApiOperationTransformer(ApiDocument.DescribeStartVideo)
             .Produces<JobView>(StatusCodes.Status202Accepted)
             .ProducesValidationProblem()
@@ -63,7 +61,6 @@ public static class KlingApiEndpoints
             .WithName("FreepikWebhook")
             .WithSummary("Freepik's status webhook for a job")
             .WithDescription("Called by Freepik, at the webhook_url this service sends with the task. Duplicates and stale updates are accepted and change nothing.")
-            .Accepts<FreepikWebhookReceiver.WebhookDelivery>(ApiDocument.Json)
             .AddOpenApiOperationTransformer(ApiDocument.DescribeFreepikWebhook)
             .Produces(StatusCodes.Status202Accepted)
             .ProducesProblem(StatusCodes.Status400BadRequest)

@@ -16,7 +16,7 @@ public static class VideoRequestValidator
     /// <summary>Freepik: prompt and negative_prompt "cannot exceed 2500 characters".</summary>
     public const int MaxPromptLength = 2500;
 
-    private static readonly string[] Durations = ["5", "10"];
+    internal static readonly string[] Durations = ["5", "10"];
 
     private static readonly HashSet<string> NoUploads = [];
     private static readonly Dictionary<string, ReadOnlyMemory<byte>> NoTexts = [];

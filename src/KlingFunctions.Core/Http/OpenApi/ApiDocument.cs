@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Reflection;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using KlingFunctions.Requests;
 using KlingFunctions.Workflow;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -19,8 +20,15 @@ namespace KlingFunctions.Http.OpenApi;
 /// Microsoft.AspNetCore.OpenApi from <see cref="KlingApiEndpoints"/>, the endpoints the DevHost serves, mapped once
 /// more into an application of their own that is built but never started: the Functions app has no ASP.NET Core
 /// endpoints to generate from, and one generator gives both hosts the same document. Generated once per process.
+/// It is written for tools (linters, client generators, validating proxies): anonymous operations say
+/// <c>security: []</c>, every enum has its type, a 202 declares its <c>Location</c>, and the answers the Functions host
+/// gives on its own (401 without a key, 429 when throttled) are declared beside the app's problems.
 /// </summary>
-public sealed class ApiDocument
+/// <param name="functionKeyOptional">
+/// The DevHost's document: it checks no key, so the key is optional there (<c>security: [{functionKey: []}, {}]</c>) and
+/// a validating proxy lets keyless calls through, as the DevHost does.
+/// </param>
+public sealed class ApiDocument(bool functionKeyOptional = false)
 {
     public const string Json = "application/json";
     public const string Multipart = "multipart/form-data";
@@ -29,7 +37,7 @@ public sealed class ApiDocument
 
     private const string DocumentName = "v1";
 
-    private readonly Lazy<Task<string>> json = new(GenerateAsync);
+    private readonly Lazy<Task<string>> json = new(() => GenerateAsync(functionKeyOptional));
 
     /// <summary>The document as OpenAPI 3.1 JSON.</summary>
     public Task<string> GetJsonAsync() => json.Value;
@@ -37,7 +45,7 @@ public sealed class ApiDocument
     public async Task<IResult> ServeAsync(CancellationToken cancellationToken)
         => TypedResults.Text(await GetJsonAsync().WaitAsync(cancellationToken), Json);
 
-    private static async Task<string> GenerateAsync()
+    private static async Task<string> GenerateAsync(bool functionKeyOptional)
     {
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ApplicationName = "KlingFunctions" });
         builder.Services.AddRouting();
@@ -60,14 +68,29 @@ public sealed class ApiDocument
             options.AddDocumentTransformer((document, _, _) =>
             {
                 Describe(document);
+                ToolAnswers.Declare(document, functionKeyOptional);
                 return Task.CompletedTask;
             });
             options.AddSchemaTransformer((schema, context, _) =>
             {
-                if (context.JsonTypeInfo.Type == typeof(JobError) && schema.Properties?.TryGetValue("code", out var code) == true && code is OpenApiSchema codeSchema)
+                var type = context.JsonTypeInfo.Type;
+                if (type.IsEnum)
+                {
+                    // Enums are written as strings (JsonStringEnumConverter): tools need the type to generate them.
+                    schema.Type = JsonSchemaType.String;
+                }
+
+                if (type == typeof(JobError) && schema.Properties?.TryGetValue("code", out var code) == true && code is OpenApiSchema codeSchema)
                 {
                     codeSchema.Enum = [.. ErrorCodes().Select(value => (JsonNode)JsonValue.Create(value))];
                     codeSchema.Description = "Stable error codes for pipelines to branch on (README \"HTTP API\").";
+                }
+
+                if (type == typeof(VideoRequest) && schema.Properties?.TryGetValue("duration", out var duration) == true && duration is OpenApiSchema durationSchema)
+                {
+                    // Not nullable: a null duration is refused as a missing one.
+                    durationSchema.Type = JsonSchemaType.String;
+                    durationSchema.Enum = [.. VideoRequestValidator.Durations.Select(value => (JsonNode)JsonValue.Create(value))];
                 }
 
                 return Task.CompletedTask;
@@ -98,7 +121,8 @@ public sealed class ApiDocument
             Description = "Turns a still image and a prompt into a 5 or 10 second video with Freepik's Kling 2.1 image-to-video API, durably. "
                 + "Both hosts (the Azure Functions app and the DevHost) serve this API under /api; the Functions app requires a function key except on the webhook, the health check and this document.",
         };
-        document.Servers = [];
+        // Relative: the document is served by the API it describes, on either host.
+        document.Servers = [new OpenApiServer { Url = "/", Description = "The host that serves this document." }];
         document.Components ??= new OpenApiComponents();
         document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
         document.Components.SecuritySchemes[FunctionKeyScheme] = new OpenApiSecurityScheme
@@ -106,7 +130,7 @@ public sealed class ApiDocument
             Type = SecuritySchemeType.ApiKey,
             In = ParameterLocation.Header,
             Name = FunctionKeyHeader,
-            Description = "The Functions app's function key (or ?code=…). The DevHost does not check keys.",
+            Description = "The Functions app's function key (or ?code=…). The DevHost does not check keys: its document marks the key optional.",
         };
     }
 
@@ -117,7 +141,7 @@ public sealed class ApiDocument
         return Task.CompletedTask;
     }
 
-    internal static Task DescribeStartVideo(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
+    internal static async Task DescribeStartVideo(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
     {
         operation.Parameters ??= [];
         operation.Parameters.Add(new OpenApiParameter
@@ -127,15 +151,19 @@ public sealed class ApiDocument
             Description = $"The same key with the same request returns the same job, never a second Freepik task; with a different request, 422. At most {JobIds.MaxIdempotencyKeyLength} characters.",
             Schema = new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = JobIds.MaxIdempotencyKeyLength },
         });
-        if (operation.RequestBody?.Content?.TryGetValue(Multipart, out var multipart) == true)
+        operation.RequestBody = new OpenApiRequestBody
         {
-            multipart.Schema = MultipartForm.Schema();
-        }
-
-        return Task.CompletedTask;
+            Required = true,
+            Description = $"JSON, or {Multipart} with the images as file parts. Any other media type is answered 415.",
+            Content = new Dictionary<string, OpenApiMediaType>
+            {
+                [Json] = new() { Schema = await ComponentAsync<VideoRequest>(context, cancellationToken) },
+                [Multipart] = new() { Schema = MultipartForm.Schema() },
+            },
+        };
     }
 
-    internal static Task DescribeFreepikWebhook(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
+    internal static async Task DescribeFreepikWebhook(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
     {
         operation.Parameters ??= [];
         operation.Parameters.Add(new OpenApiParameter
@@ -157,7 +185,25 @@ public sealed class ApiDocument
             });
         }
 
-        return Task.CompletedTask;
+        operation.RequestBody = new OpenApiRequestBody
+        {
+            Required = true,
+            Content = new Dictionary<string, OpenApiMediaType> { [Json] = new() { Schema = await ComponentAsync<FreepikWebhookReceiver.WebhookDelivery>(context, cancellationToken) } },
+        };
+    }
+
+    /// <summary>
+    /// A request body's schema as a component. Bodies are described here rather than with <c>Accepts</c>, whose metadata
+    /// would make routing answer other media types itself, with an empty 415; the endpoint answers them as a problem, as
+    /// the Functions app does.
+    /// </summary>
+    private static async Task<IOpenApiSchema> ComponentAsync<T>(OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
+    {
+        var schema = await context.GetOrCreateSchemaAsync(typeof(T), cancellationToken: cancellationToken);
+        var document = context.Document!;
+        var id = typeof(T).Name;
+        document.AddComponent(id, schema);
+        return new OpenApiSchemaReference(id, document);
     }
 
     /// <summary>The document's application is built, never started: it needs a server to be built, and no address.</summary>

@@ -1,4 +1,4 @@
-using System.Text.RegularExpressions;
+using System.Text.Json.Nodes;
 using KlingFunctions.Requests;
 using KlingFunctions.Staging;
 using Microsoft.OpenApi;
@@ -8,7 +8,9 @@ namespace KlingFunctions.Http.OpenApi;
 /// <summary>
 /// The schema of <c>POST /api/videos</c> as multipart/form-data, derived from what <see cref="IncomingVideoRequestReader"/>
 /// accepts: every JSON field of <see cref="VideoRequest"/> as a form field (numbers parsed, <c>dynamic_masks</c> as
-/// JSON text), the image fields also as file parts, and <c>dynamic_masks[i].mask</c> file parts.
+/// JSON text), the image fields also as file parts, and <c>dynamic_masks[i].mask</c> file parts. Written for generators:
+/// one schema per field (a file part and a text field are both a string on the wire) and no pattern properties, whose
+/// index signature would make every field a string (openapi-typescript could not type <c>cfg_scale: 0.5</c>).
 /// </summary>
 internal static class MultipartForm
 {
@@ -25,21 +27,19 @@ internal static class MultipartForm
             Type = JsonSchemaType.Object,
             Required = new HashSet<string>(StringComparer.Ordinal) { InputFields.Image },
             Properties = properties,
-            PatternProperties = new Dictionary<string, IOpenApiSchema>(StringComparer.Ordinal)
-            {
-                [$"^{Regex.Escape(InputFields.DynamicMask(0)).Replace("0", "[0-9]+", StringComparison.Ordinal)}$"] = File("A dynamic mask as a file part (JPEG or PNG, the image's aspect ratio); dynamic_masks[i] then needs no mask of its own."),
-            },
+            Description = $"The JSON body's fields as form fields. A dynamic mask may come as a file part named {InputFields.DynamicMask(0)} (for dynamic_masks[0]; and so on), which then needs no mask in dynamic_masks.",
         };
     }
 
     private static OpenApiSchema Field(string name)
     {
-        if (name is InputFields.Image or InputFields.StaticMask)
+        if (InputFields.IsImageField(name))
         {
             return new OpenApiSchema
             {
-                Description = "A file part (JPEG or PNG), or the same text as in JSON: base64, a data URL or an https URL.",
-                OneOf = [File(null), new OpenApiSchema { Type = JsonSchemaType.String }],
+                Type = JsonSchemaType.String,
+                Format = "binary",
+                Description = "A file part (JPEG or PNG), or a text field with what JSON takes: base64, a data URL or an https URL.",
             };
         }
 
@@ -48,9 +48,10 @@ internal static class MultipartForm
             return new OpenApiSchema { Type = JsonSchemaType.String, ContentMediaType = ApiDocument.Json, Description = "The JSON array, as text." };
         }
 
-        return new OpenApiSchema { Type = IncomingVideoRequestReader.NumberFields.Contains(name) ? JsonSchemaType.Number : JsonSchemaType.String };
+        return new OpenApiSchema
+        {
+            Type = IncomingVideoRequestReader.NumberFields.Contains(name) ? JsonSchemaType.Number : JsonSchemaType.String,
+            Enum = name == "duration" ? [.. VideoRequestValidator.Durations.Select(value => (JsonNode)JsonValue.Create(value))] : null,
+        };
     }
-
-    private static OpenApiSchema File(string? description)
-        => new() { Type = JsonSchemaType.String, Format = "binary", Description = description };
 }
