@@ -165,7 +165,19 @@ public sealed class DevHostApplication : IAsyncDisposable
         app.UseStatusCodePages(context => HostProblems.ForStatus(context.HttpContext).ExecuteAsync(context.HttpContext));
         app.MapKlingApi();
 
-        // The interactive reference of the same document; its script is embedded in the package, so it works offline.
-        app.MapScalarApiReference(ApiReferencePath, options => options.WithTitle("KlingFunctions").AddDocument("v1", routePattern: KlingApiEndpoints.DocumentPath));
+        // The interactive reference of the same document, working offline: its script is embedded in the package, the
+        // system's fonts replace the ones from Scalar's CDN, and what needs Scalar's servers (the hosted API client, the
+        // AI agent, the developer toolbar, telemetry) is off. "Test Request" stays: it calls this DevHost.
+        app.MapScalarApiReference(ApiReferencePath, options =>
+        {
+            options.WithTitle("KlingFunctions").AddDocument("v1", routePattern: KlingApiEndpoints.DocumentPath);
+            options.DefaultFonts = false;
+            options.HideClientButton = true;
+            options.ShowDeveloperTools = DeveloperToolsVisibility.Never;
+            options.Telemetry = false;
+            options.Agent = new ScalarAgentOptions { Disabled = true };
+            options.Mcp = new ScalarMcpOptions { Disabled = true };
+            options.CustomCss = "a[href*='scalar.com'] { display: none; }";
+        });
     }
 }

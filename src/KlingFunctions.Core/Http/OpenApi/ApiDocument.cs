@@ -121,6 +121,8 @@ public sealed class ApiDocument(bool functionKeyOptional = false)
             Description = "Turns a still image and a prompt into a 5 or 10 second video with Freepik's Kling 2.1 image-to-video API, durably. "
                 + "Both hosts (the Azure Functions app and the DevHost) serve this API under /api; the Functions app requires a function key except on the webhook, the health check and this document.",
         };
+        document.Tags = new HashSet<OpenApiTag> { new() { Name = "KlingFunctions", Description = "Video jobs, Freepik's webhook, health and this document." } };
+
         // Relative: the document is served by the API it describes, on either host.
         document.Servers = [new OpenApiServer { Url = "/", Description = "The host that serves this document." }];
         document.Components ??= new OpenApiComponents();
