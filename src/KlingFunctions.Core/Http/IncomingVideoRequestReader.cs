@@ -120,6 +120,11 @@ public sealed class IncomingVideoRequestReader(IOptions<ApiOptions> options)
                     ? tooLarge
                     : Problems.BadRequest($"The multipart body could not be read: {exception.Message}"), rented);
             }
+            catch (IOException exception) when (exception is not ContentTooLargeException && !cancellationToken.IsCancellationRequested)
+            {
+                // The body ended before its closing boundary.
+                return new IncomingRead(null, Problems.BadRequest($"The multipart body ended before its closing boundary ({exception.Message.Split(',')[0]}); send it again, whole."), rented);
+            }
         }
 
         return new IncomingRead(null, Problems.UnsupportedMediaType(request.ContentType), rented);

@@ -23,11 +23,28 @@ public static class SourceImageInspector
     public static IReadOnlyList<StagingError> Check(InspectedInput? image, IReadOnlyList<InspectedInput> masks)
     {
         ArgumentNullException.ThrowIfNull(masks);
+        return Check(image is null ? masks : [image, .. masks]);
+    }
+
+    /// <summary>
+    /// The same rules over whichever inputs there are, told apart by their fields: every frame (an image field that is not
+    /// a mask) is checked as the image, masks as masks against the <c>image</c> when it is among them. The HTTP edge
+    /// checks the bytes a request carries this way, before the job starts; staging, everything once URLs are fetched.
+    /// </summary>
+    public static IReadOnlyList<StagingError> Check(IReadOnlyList<InspectedInput> inputs)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
         var errors = new List<StagingError>();
-        if (image is not null && CheckFile(image, errors))
+        foreach (var frame in inputs.Where(input => !InputFields.IsMask(input.Field)))
         {
-            CheckImageSize(image, errors);
+            if (CheckFile(frame, errors))
+            {
+                CheckImageSize(frame, errors);
+            }
         }
+
+        var image = inputs.FirstOrDefault(input => input.Field == InputFields.Image);
+        var masks = inputs.Where(input => InputFields.IsMask(input.Field));
 
         InspectedInput? reference = null;
         foreach (var mask in masks)

@@ -41,10 +41,13 @@ public sealed record StagingResult(
     public static StagingResult Failed(IReadOnlyList<StagingError> errors) => new(null, null, [], errors);
 }
 
-/// <summary>What the HTTP edge keeps of one input: a reference for the orchestration, or why it was refused.</summary>
-public sealed record StoredInput(InputReference? Input, StagingError? Error)
+/// <summary>
+/// What the HTTP edge keeps of one input: a reference for the orchestration, or why it was refused; and for bytes the
+/// caller sent, their header, so that the edge checks them as staging would before the job starts.
+/// </summary>
+public sealed record StoredInput(InputReference? Input, StagingError? Error, InspectedInput? Inspected = null)
 {
-    public static StoredInput Stored(InputReference input) => new(input, null);
+    public static StoredInput Stored(InputReference input, InspectedInput? inspected = null) => new(input, null, inspected);
 
     public static StoredInput Rejected(StagingError error) => new(null, error);
 }
