@@ -63,7 +63,8 @@ public static class HostProblems
     {
         AggregateException aggregate => aggregate.InnerExceptions.Count > 0 && aggregate.InnerExceptions.All(IsUnavailable),
         RequestFailedException failed => failed.Status is 0 or 408 or 429 or >= 500,
-        RpcException rpc => rpc.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded or StatusCode.ResourceExhausted,
+        // The Functions host's Durable sidecar answers a storage failure behind it as Unknown ("Exception was thrown by handler").
+        RpcException rpc => rpc.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded or StatusCode.ResourceExhausted or StatusCode.Unknown,
         HttpRequestException or SocketException or TimeoutException => true,
         _ => exception.InnerException is { } inner && IsUnavailable(inner),
     };
