@@ -81,6 +81,8 @@ public sealed record VideoJobResult
 
     public ArchivedVideo? Video { get; init; }
 
+    public static VideoJobResult Failed(JobError error) => new() { Status = JobStatus.Failed, Error = error };
+
     /// <summary>This result within the custom status' budget: Freepik's messages and URLs are not ours to size.</summary>
     public VideoJobResult Bounded() => this with
     {
