@@ -198,7 +198,7 @@ public sealed class BadInputTests(AzuriteFixture azurite)
         // The reader is still there: a valid request as plain JSON, as JavaScript's SDK sends it, starts a job.
         var key = "after-the-bad-ones-" + Guid.NewGuid();
         await raw.SendMessageAsync($$"""{"image":"{{Png640}}","prompt":"still reading","duration":"5","idempotency_key":"{{key}}"}""");
-        Assert.Equal("Completed", (await host.WaitUntilFinishedAsync(await StartedAsync(host, JobIds.FromIdempotencyKey(key)))).GetProperty("status").GetString());
+        Assert.Equal("Completed", (await host.WaitUntilFinishedAsync(await host.StartedAsync(JobIds.FromIdempotencyKey(key)))).GetProperty("status").GetString());
         Assert.Equal(1, host.Simulator.Calls.CreateAttempts);
     }
 
@@ -271,12 +271,6 @@ public sealed class BadInputTests(AzuriteFixture azurite)
     }
 
     private Task<TestDevHost> StartAsync() => TestDevHost.StartAsync(azurite, Settings("in" + Guid.NewGuid().ToString("N")[..20]));
-
-    private static async Task<string> StartedAsync(TestDevHost host, string id)
-    {
-        await TestDevHost.EventuallyAsync(async () => await host.Host.Durable.GetInstanceAsync(id) is not null);
-        return id;
-    }
 
     private static QueueClient Queue(TestDevHost host, string suffix, QueueMessageEncoding encoding)
         => new(host.Host.App.Configuration["Storage:ConnectionString"], host.Host.App.Configuration["Pipelines:RequestQueue"] + suffix, new QueueClientOptions { MessageEncoding = encoding });

@@ -11,14 +11,31 @@ public static class NodeTool
 {
     public static string Repository { get; } = RepositoryRoot.Find();
 
-    public static async Task<NodeToolResult> RunAsync(string tool, string workingDirectory, params string[] arguments)
+    public static Task<NodeToolResult> RunAsync(string tool, string workingDirectory, params string[] arguments)
     {
         var path = Path.Combine(Repository, "node_modules", ".bin", tool);
-        if (!File.Exists(path))
-        {
-            throw new FileNotFoundException($"{tool} is not installed: run 'npm ci' in the repository first.", path);
-        }
+        return File.Exists(path)
+            ? RunAsync(path, workingDirectory, arguments, new Dictionary<string, string>())
+            : throw new FileNotFoundException($"{tool} is not installed: run 'npm ci' in the repository first.", path);
+    }
 
+    /// <summary>A JavaScript program run by Node.js from the repository, so that it finds the npm packages; <paramref name="environment"/> is its input.</summary>
+    public static async Task<NodeToolResult> RunScriptAsync(string script, IReadOnlyDictionary<string, string> environment)
+    {
+        var file = Path.Combine(Repository, "node_modules", $".kling-test-{Guid.NewGuid():N}.cjs");
+        await File.WriteAllTextAsync(file, script);
+        try
+        {
+            return await RunAsync("node", Repository, [file], environment);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    private static async Task<NodeToolResult> RunAsync(string path, string workingDirectory, string[] arguments, IReadOnlyDictionary<string, string> environment)
+    {
         var start = new ProcessStartInfo(path)
         {
             WorkingDirectory = workingDirectory,
@@ -37,6 +54,11 @@ public static class NodeTool
             start.ArgumentList.Add(argument);
         }
 
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {path}.");
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
@@ -48,7 +70,7 @@ public static class NodeTool
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{tool} did not finish in 3 minutes.");
+            throw new TimeoutException($"{path} did not finish in 3 minutes.");
         }
 
         return new NodeToolResult(process.ExitCode, await stdout, await stderr);

@@ -129,6 +129,36 @@ public sealed class PipelineTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task A_JavaScript_producer_with_the_storage_SDKs_defaults_starts_a_job_and_its_plain_text_goes_to_the_poison_queue()
+    {
+        await using var host = await TestDevHost.StartAsync(azurite);
+        var key = "from-node-" + Guid.NewGuid();
+
+        // @azure/storage-queue sends text as it is (no base64) unless told otherwise: the first message many producers send.
+        var node = await NodeTool.RunScriptAsync("""
+            const { QueueClient } = require("@azure/storage-queue");
+            (async () => {
+              const queue = new QueueClient(process.env.CONNECTION, process.env.QUEUE);
+              await queue.createIfNotExists();
+              await queue.sendMessage(process.env.REQUEST);
+              await queue.sendMessage("start a video please");
+            })().catch(error => { console.error(error); process.exit(1); });
+            """, new Dictionary<string, string>
+        {
+            ["CONNECTION"] = host.Host.App.Configuration["Storage:ConnectionString"]!,
+            ["QUEUE"] = host.Host.App.Configuration["Pipelines:RequestQueue"]!,
+            ["REQUEST"] = Message("from JavaScript", ("idempotency_key", key)),
+        });
+        Assert.True(node.ExitCode == 0, node.ToString());
+        var poisoned = Assert.Single(await ReceivePoisonAsync(host, 1));
+        var view = await host.WaitUntilFinishedAsync(await host.StartedAsync(JobIds.FromIdempotencyKey(key)));
+
+        Assert.Equal("Completed", view.GetProperty("status").GetString());
+        Assert.Equal("start a video please", poisoned.GetProperty("message").GetString());
+        Assert.Equal(1, host.Simulator.Calls.TasksCreated);
+    }
+
+    [Fact]
     public async Task A_poisoned_message_put_back_on_the_queue_reaches_the_job_its_first_delivery_started()
     {
         await using var host = await TestDevHost.StartAsync(azurite);
