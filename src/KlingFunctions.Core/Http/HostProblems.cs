@@ -54,7 +54,7 @@ public static class HostProblems
         }
 
         return IsUnavailable(exception)
-            ? Problem(StatusCodes.Status503ServiceUnavailable, "A service this API depends on is unavailable.", $"Storage or the Durable engine did not answer, so nothing was started or changed. Send the request again in a few seconds. {Trace(context)}")
+            ? Problem(StatusCodes.Status503ServiceUnavailable, "A service this API depends on is unavailable.", $"Storage or the Durable engine did not answer. Send the request again in a few seconds (a start sent again with the same Idempotency-Key never makes a second job). {Trace(context)}")
             : Problem(StatusCodes.Status500InternalServerError, "The request failed unexpectedly.", Unexpected(context));
     }
 
@@ -63,8 +63,10 @@ public static class HostProblems
     {
         AggregateException aggregate => aggregate.InnerExceptions.Count > 0 && aggregate.InnerExceptions.All(IsUnavailable),
         RequestFailedException failed => failed.Status is 0 or 408 or 429 or >= 500,
-        // The Functions host's Durable sidecar answers a storage failure behind it as Unknown ("Exception was thrown by handler").
-        RpcException rpc => rpc.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded or StatusCode.ResourceExhausted or StatusCode.Unknown,
+        // The Functions host's Durable sidecar answers a storage failure behind it as Unknown (a read: "Exception was thrown
+        // by handler") or Internal (a start: "Failed to start instanceId … due to internal exception"), as seen under the
+        // real host with its storage stopped.
+        RpcException rpc => rpc.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded or StatusCode.ResourceExhausted or StatusCode.Unknown or StatusCode.Internal,
         HttpRequestException or SocketException or TimeoutException => true,
         _ => exception.InnerException is { } inner && IsUnavailable(inner),
     };

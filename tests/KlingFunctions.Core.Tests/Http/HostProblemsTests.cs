@@ -13,6 +13,7 @@ public sealed class HostProblemsTests
         { new AggregateException(new RequestFailedException("Connection refused"), new RequestFailedException("Connection refused")), 503 },
         { new RequestFailedException(503, "Server busy"), 503 },
         { new RpcException(new Status(StatusCode.Unknown, "Exception was thrown by handler.")), 503 },
+        { new RpcException(new Status(StatusCode.Internal, "Failed to start instanceId x due to internal exception.")), 503 },
         { new HttpRequestException("Connection refused"), 503 },
         { new RequestFailedException(403, "Forbidden"), 500 },
         { new InvalidOperationException("a bug"), 500 },

@@ -43,7 +43,7 @@ internal static class ToolAnswers
                 Description = "Too many requests in progress: the Functions host's own throttle (host.json extensions.http), without a body. Send the request again after a pause.",
             });
             operation.Responses.TryAdd("500", Problem(StatusCodes.Status500InternalServerError, "Failed unexpectedly; the detail carries a trace id for the logs."));
-            operation.Responses.TryAdd("503", Problem(StatusCodes.Status503ServiceUnavailable, "Storage or the Durable engine did not answer; nothing was started or changed. Try again."));
+            operation.Responses.TryAdd("503", Problem(StatusCodes.Status503ServiceUnavailable, "Storage or the Durable engine did not answer. Send the request again in a few seconds."));
 
             if (operation.Responses.TryGetValue("202", out var accepted) && accepted is OpenApiResponse response && AnswersJobView(response))
             {
