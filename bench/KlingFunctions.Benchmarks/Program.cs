@@ -3,7 +3,7 @@ using KlingFunctions.Benchmarks;
 using KlingFunctions.Benchmarks.Harness;
 using KlingFunctions.DevHost;
 
-// dotnet run -c Release --project bench/KlingFunctions.Benchmarks -- webhooks|staging|jobs|cost|micro|slots|all [AzureStorage|InMemory]
+// dotnet run -c Release --project bench/KlingFunctions.Benchmarks -- webhooks|staging|jobs|cost|micro|slots|list|all [AzureStorage|InMemory]
 // Run from the repository root: results go to bench/results/{name}-{engine}.md. BENCHMARKS.md explains each one.
 var benchmarks = new Dictionary<string, Func<CancellationToken, Task>>(StringComparer.OrdinalIgnoreCase)
 {
@@ -13,6 +13,7 @@ var benchmarks = new Dictionary<string, Func<CancellationToken, Task>>(StringCom
     ["cost"] = CostBenchmark.RunAsync,
     ["micro"] = SignatureBenchmarks.RunAsync,
     ["slots"] = FreepikLimitBenchmark.RunAsync,
+    ["list"] = JobListBenchmark.RunAsync,
 };
 
 if (args.Length is < 1 or > 2

@@ -4,9 +4,12 @@ using KlingFunctions.Http;
 
 namespace KlingFunctions.Cli;
 
-/// <summary>One answer of the API: the job view when there is one, else the problem it reported.</summary>
+/// <summary>One answer of the API: the job view (or page of jobs) when there is one, else the problem it reported.</summary>
 public sealed record ApiAnswer(HttpStatusCode Status, JobView? Job, JsonElement? Problem)
 {
+    /// <summary>The page of jobs, when the answer is one.</summary>
+    public JobList? List { get; init; }
+
     public bool IsSuccess => (int)Status is >= 200 and < 300;
 
     /// <summary>The exit code for a refused request.</summary>

@@ -55,6 +55,20 @@ public sealed class KlingClient(HttpClient http, string? functionKey)
     public Task<ApiAnswer> CancelAsync(string id, CancellationToken cancellationToken)
         => SendAsync(new HttpRequestMessage(HttpMethod.Post, $"api/videos/{Uri.EscapeDataString(id)}/cancel"), cancellationToken);
 
+    /// <summary>A page of jobs, most recent first (<c>GET /api/videos</c>); the answer's <see cref="ApiAnswer.List"/>.</summary>
+    public Task<ApiAnswer> ListAsync(string? status, int? top, string? continuationToken, CancellationToken cancellationToken)
+    {
+        var query = string.Join('&', new[]
+            {
+                (Name: JobListRequest.StatusParameter, Value: status),
+                (Name: JobListRequest.TopParameter, Value: top?.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                (Name: JobListRequest.ContinuationTokenParameter, Value: continuationToken),
+            }
+            .Where(parameter => parameter.Value is not null)
+            .Select(parameter => $"{parameter.Name}={Uri.EscapeDataString(parameter.Value!)}"));
+        return SendAsync(new HttpRequestMessage(HttpMethod.Get, query.Length > 0 ? $"api/videos?{query}" : "api/videos"), cancellationToken, list: true);
+    }
+
     /// <summary>Streams the video at <paramref name="url"/> (a read link: no key is sent) into <paramref name="path"/>.</summary>
     public async Task<long> DownloadAsync(Uri url, string path, CancellationToken cancellationToken)
     {
@@ -65,7 +79,7 @@ public sealed class KlingClient(HttpClient http, string? functionKey)
         return file.Length;
     }
 
-    private async Task<ApiAnswer> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    private async Task<ApiAnswer> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken, bool list = false)
     {
         using (request)
         {
@@ -78,7 +92,9 @@ public sealed class KlingClient(HttpClient http, string? functionKey)
             var media = response.Content.Headers.ContentType?.MediaType;
             if (response.IsSuccessStatusCode && media == "application/json")
             {
-                return new ApiAnswer(response.StatusCode, await response.Content.ReadFromJsonAsync<JobView>(ApiJson.Options, cancellationToken), null);
+                return list
+                    ? new ApiAnswer(response.StatusCode, null, null) { List = await response.Content.ReadFromJsonAsync<JobList>(ApiJson.Options, cancellationToken) }
+                    : new ApiAnswer(response.StatusCode, await response.Content.ReadFromJsonAsync<JobView>(ApiJson.Options, cancellationToken), null);
             }
 
             JsonElement? problem = media?.EndsWith("json", StringComparison.Ordinal) == true

@@ -8,7 +8,7 @@ using KlingFunctions.Workflow;
 namespace KlingFunctions.Cli;
 
 /// <summary>
-/// <c>kling create | get | watch | cancel</c>. Results go to standard output (a job view as JSON with
+/// <c>kling create | get | watch | cancel | list</c>. Results go to standard output (a job view as JSON with
 /// <c>--json</c>), progress and errors to standard error; the exit code says the outcome (<see cref="ExitCodes"/>).
 /// </summary>
 public static class KlingCommand
@@ -40,12 +40,17 @@ public static class KlingCommand
         var idempotencyKey = new Option<string?>("--idempotency-key") { Description = "The same key returns the same job, never a second Freepik task." };
         var wait = new Option<bool>("--wait") { Description = "Follow the job until it ends, then download the video." };
         var id = new Argument<string>("ID") { Description = "The job's id." };
+        var status = new Option<string?>("--status") { Description = "Only jobs with this status." };
+        status.AcceptOnlyFromAmong(Enum.GetNames<JobStatus>());
+        var top = new Option<int?>("--top") { Description = $"How many jobs, 1 to {JobListRequest.MaxTop} (default {JobListRequest.DefaultTop})." };
+        var continuation = new Option<string?>("--continuation-token") { Description = "The token a previous page printed, to read the next page." };
 
         var create = new Command("create", "Start a video job from an image and a prompt.") { image, prompt, duration, negative, cfg, staticMask, dynamicMask, trajectory, callback, idempotencyKey, wait };
         var get = new Command("get", "Read a job.") { id };
         var watch = new Command("watch", "Follow a job until it ends, then download the video.") { id };
         var cancel = new Command("cancel", "Stop waiting for a job's video.") { id };
-        var root = new RootCommand("kling: make videos with KlingFunctions (Freepik Kling 2.1 image-to-video).") { baseUrl, key, json, interval, outFile, create, get, watch, cancel };
+        var list = new Command("list", "List jobs, most recent first, a page at a time.") { status, top, continuation };
+        var root = new RootCommand("kling: make videos with KlingFunctions (Freepik Kling 2.1 image-to-video).") { baseUrl, key, json, interval, outFile, create, get, watch, cancel, list };
 
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
@@ -92,6 +97,11 @@ public static class KlingCommand
                     IdempotencyKey = parsed.GetValue(idempotencyKey),
                 };
                 return await session.CreateAsync(options, parsed.GetValue(wait), cancellationToken);
+            }
+
+            if (command == list)
+            {
+                return await session.ListAsync(parsed.GetValue(status), parsed.GetValue(top), parsed.GetValue(continuation), cancellationToken);
             }
 
             var jobId = parsed.GetValue(id)!;
@@ -203,6 +213,34 @@ public static class KlingCommand
             }
 
             await PrintAsync(job, $"Cancel requested: {JobWatcher.Describe(job)}");
+            return ExitCodes.Completed;
+        }
+
+        public async Task<int> ListAsync(string? status, int? top, string? continuationToken, CancellationToken cancellationToken)
+        {
+            var answer = await client.ListAsync(status, top, continuationToken, cancellationToken);
+            if (answer.List is not { } page)
+            {
+                return await RefusedAsync(answer);
+            }
+
+            if (json)
+            {
+                await output.WriteLineAsync(JsonSerializer.Serialize(page, Indented));
+            }
+            else
+            {
+                foreach (var line in JobTable.Lines(page.Items))
+                {
+                    await output.WriteLineAsync(line);
+                }
+            }
+
+            if (page.ContinuationToken is { } next)
+            {
+                await error.WriteLineAsync($"More jobs: kling list --continuation-token {next}");
+            }
+
             return ExitCodes.Completed;
         }
 

@@ -6,6 +6,7 @@ using KlingFunctions.Http;
 using KlingFunctions.Pipelines;
 using KlingFunctions.Staging;
 using KlingFunctions.Storage;
+using KlingFunctions.Studio;
 using KlingFunctions.Webhooks;
 using KlingFunctions.Workflow;
 using KlingFunctions.Workflow.Activities;
@@ -60,6 +61,8 @@ public static class KlingFunctionsServiceCollectionExtensions
         services.AddSingleton<VideoApi>();
         services.AddSingleton<HealthCheck>();
         services.AddSingleton<ApiDocument>();
+        services.AddOptions<StudioOptions>().Bind(configuration.GetSection(StudioOptions.Section));
+        services.AddSingleton<StudioFiles>();
         return services;
     }
 

@@ -6,6 +6,7 @@ using KlingFunctions.Http;
 using KlingFunctions.Http.OpenApi;
 using Microsoft.AspNetCore.Diagnostics;
 using KlingFunctions.Storage;
+using KlingFunctions.Studio;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Options;
 using Scalar.AspNetCore;
@@ -79,11 +80,14 @@ public sealed class DevHostApplication : IAsyncDisposable
             builder.Services.AddFreepikSimulator(options => options.PublicBaseUrl = settings.Url + SimulatorPrefix);
         }
 
+        // The studio is what a newcomer opens first: on unless configured off (the Functions app: off unless configured on).
+        configuration["Studio:Enabled"] ??= "true";
         builder.Services.AddKlingFunctions(configuration);
 
         // The DevHost checks no function key: its document says the key is optional, so validating proxies agree.
         builder.Services.AddSingleton(new ApiDocument(functionKeyOptional: true));
         builder.AddDevHostTelemetry();
+        builder.Logging.AddConsoleFormatter<DevHostConsoleFormatter, Microsoft.Extensions.Logging.Console.ConsoleFormatterOptions>();
         builder.Services.AddDurableEngine(settings, configuration);
 
         // After the engine: hosted services start in registration order, and these use its client.
@@ -142,6 +146,12 @@ public sealed class DevHostApplication : IAsyncDisposable
         {
             logger.LogInformation("Webhooks: Freepik calls {PublicBaseUrl}/api/webhooks/freepik/…", publicBaseUrl);
         }
+
+        logger.LogInformation("API: {Url}/api/videos, reference at {Url}{Reference}; Ctrl+C stops the DevHost", Settings.Url, Settings.Url, ApiReferencePath);
+        if (App.Services.GetRequiredService<IOptions<StudioOptions>>().Value.Enabled)
+        {
+            logger.LogInformation("Studio: open {Url}{Studio} in a browser", Settings.Url, StudioFiles.PagePath);
+        }
     }
 
     public async ValueTask DisposeAsync()
@@ -164,6 +174,9 @@ public sealed class DevHostApplication : IAsyncDisposable
         });
         app.UseStatusCodePages(context => HostProblems.ForStatus(context.HttpContext).ExecuteAsync(context.HttpContext));
         app.MapKlingApi();
+
+        // The quick start's address opens the studio.
+        app.MapGet("/", () => TypedResults.Redirect(StudioFiles.PagePath)).ExcludeFromDescription();
 
         // The interactive reference of the same document, working offline: its script is embedded in the package, the
         // system's fonts replace the ones from Scalar's CDN, and what needs Scalar's servers (the hosted API client, the

@@ -8,14 +8,15 @@ namespace KlingFunctions.DevHost;
 /// <summary>
 /// OpenTelemetry for the DevHost: a job's HTTP requests, its orchestration and activities (the Durable Task SDK's
 /// spans), the Freepik calls and webhook deliveries in one trace, and the service's metrics. Exported over OTLP when
-/// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set, else to the console unless <c>DevHost:Telemetry</c> is <c>None</c>.
+/// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set, else dumped to the console only with <c>DevHost:Telemetry=Console</c>: a
+/// newcomer's console shows what the DevHost uses and one line per job event, not a thousand lines of spans.
 /// </summary>
 public static class DevHostTelemetry
 {
     public static WebApplicationBuilder AddDevHostTelemetry(this WebApplicationBuilder builder)
     {
         var otlp = !string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
-        var console = !otlp && !string.Equals(builder.Configuration["DevHost:Telemetry"], "None", StringComparison.OrdinalIgnoreCase);
+        var console = !otlp && string.Equals(builder.Configuration["DevHost:Telemetry"], "Console", StringComparison.OrdinalIgnoreCase);
 
         // Query strings are redacted by both instrumentations (the webhook's ?token=, SAS signatures): their default.
         builder.Services.AddOpenTelemetry()

@@ -156,6 +156,53 @@ public sealed class CliTests(AzuriteFixture azurite) : IDisposable
         return path;
     }
 
+    [Fact]
+    public async Task List_prints_the_most_recent_jobs_first_as_columns()
+    {
+        await using var host = await TestDevHost.StartAsync(azurite);
+        var older = await host.StartAsync("the older one");
+        var newer = await host.StartAsync("the newer one");
+
+        var run = await RunAsync(host, "list");
+
+        Assert.Equal(ExitCodes.Completed, run.Exit);
+        var lines = run.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.StartsWith("CREATED (UTC)", lines[0], StringComparison.Ordinal);
+        Assert.Contains(newer, lines[1], StringComparison.Ordinal);
+        Assert.EndsWith("the newer one", lines[1].TrimEnd(), StringComparison.Ordinal);
+        Assert.Contains(older, lines[2], StringComparison.Ordinal);
+        Assert.Equal(3, lines.Length);
+    }
+
+    [Fact]
+    public async Task List_pages_with_the_continuation_token_it_prints()
+    {
+        await using var host = await TestDevHost.StartAsync(azurite);
+        var older = await host.StartAsync("the older one");
+        var newer = await host.StartAsync("the newer one");
+
+        var first = await RunAsync(host, "list", "--top", "1", "--json");
+        var token = first.Error.Split("--continuation-token ")[1].Trim();
+        var second = await RunAsync(host, "list", "--top", "1", "--continuation-token", token, "--json");
+
+        Assert.Equal(newer, JsonDocument.Parse(first.Output).RootElement.GetProperty("items")[0].GetProperty("id").GetString());
+        Assert.Equal(older, JsonDocument.Parse(second.Output).RootElement.GetProperty("items")[0].GetProperty("id").GetString());
+        Assert.DoesNotContain("More jobs", second.Error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--status", "Done")]
+    [InlineData("--top", "0")]
+    public async Task List_refuses_a_bad_status_or_size_with_the_invalid_input_code(string option, string value)
+    {
+        await using var host = await TestDevHost.StartAsync(azurite);
+
+        var run = await RunAsync(host, "list", option, value);
+
+        Assert.Equal(ExitCodes.InvalidInput, run.Exit);
+        Assert.NotEmpty(run.Error);
+    }
+
     private static async Task<(int Exit, string Output, string Error)> RunAsync(TestDevHost host, params string[] args)
     {
         var output = new StringWriter();

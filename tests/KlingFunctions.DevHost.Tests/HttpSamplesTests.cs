@@ -15,7 +15,8 @@ public sealed class HttpSamplesTests(AzuriteFixture azurite)
 
         var results = await file.RunAsync(host.Client, new Dictionary<string, string> { ["baseUrl"] = host.Client.BaseAddress!.AbsoluteUri.TrimEnd('/') });
 
-        Assert.Equal([202, 200, 202, 202, 401, 200, 200], results.Select(result => result.Status));
+        Assert.Equal([202, 200, 200, 200, 202, 202, 401, 200, 200, 200], results.Select(result => result.Status));
+        Assert.Equal(file.Response("start").GetProperty("id").GetString(), file.Response("list").GetProperty("items")[0].GetProperty("id").GetString());
         Assert.Contains(results, result => result.Title.Contains("image file", StringComparison.Ordinal));
         Assert.Equal("Completed", (await host.WaitUntilFinishedAsync(file.Response("start").GetProperty("id").GetString()!)).GetProperty("status").GetString());
     }

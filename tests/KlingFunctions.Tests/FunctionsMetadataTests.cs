@@ -15,6 +15,7 @@ public sealed class FunctionsMetadataTests
     [InlineData("StartVideo", "post", "videos", "Function")]
     [InlineData("GetVideo", "get", "videos/{id}", "Function")]
     [InlineData("CancelVideo", "post", "videos/{id}/cancel", "Function")]
+    [InlineData("ListVideos", "get", "videos", "Function")]
     [InlineData("FreepikWebhook", "post", "webhooks/freepik/{id}", "Anonymous")]
     public void Each_route_of_the_HTTP_contract_is_an_HTTP_trigger_with_a_Durable_client(string function, string method, string route, string authLevel)
     {
@@ -35,6 +36,18 @@ public sealed class FunctionsMetadataTests
         var trigger = Assert.Single(Bindings(function), binding => binding.GetProperty("type").GetString() == "httpTrigger");
 
         Assert.Equal([method], trigger.GetProperty("methods").EnumerateArray().Select(m => m.GetString()));
+        Assert.Equal(route, trigger.GetProperty("route").GetString());
+        Assert.Equal("Anonymous", trigger.GetProperty("authLevel").GetString());
+    }
+
+    [Theory]
+    [InlineData("Studio", "studio")]
+    [InlineData("StudioFile", "studio/{file}")]
+    public void The_studio_page_and_its_files_are_anonymous_GET_triggers_a_browser_can_open(string function, string route)
+    {
+        var trigger = Assert.Single(Bindings(function), binding => binding.GetProperty("type").GetString() == "httpTrigger");
+
+        Assert.Equal(["get"], trigger.GetProperty("methods").EnumerateArray().Select(m => m.GetString()));
         Assert.Equal(route, trigger.GetProperty("route").GetString());
         Assert.Equal("Anonymous", trigger.GetProperty("authLevel").GetString());
     }
@@ -73,8 +86,8 @@ public sealed class FunctionsMetadataTests
     }
 
     [Fact]
-    public void The_app_declares_nothing_beyond_the_contract_the_workflow_and_the_pipelines()
-        => Assert.Equal(17, Functions.Count);
+    public void The_app_declares_nothing_beyond_the_contract_the_workflow_the_pipelines_and_the_studio()
+        => Assert.Equal(20, Functions.Count);
 
     /// <summary>The HTTP triggers the Functions host will route, as (function name, METHOD /api/route, auth level).</summary>
     internal static IEnumerable<(string Function, string Route, string AuthLevel)> HttpTriggers()

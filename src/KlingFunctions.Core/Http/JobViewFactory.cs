@@ -8,6 +8,45 @@ public sealed class JobViewFactory(BlobReadUrls readUrls, LateDeliveries late)
 {
     public async Task<JobView> CreateAsync(VideoJobSnapshot snapshot, CancellationToken cancellationToken)
     {
+        var (status, result) = Outcome(snapshot);
+        var view = await CreateAsync(snapshot.JobId, status, snapshot.Progress, result, snapshot.CreatedAt, snapshot.LastUpdatedAt, cancellationToken);
+        return snapshot.RuntimeStatus == JobRuntimeStatus.Completed && LateDeliveryKeeper.EndedWithoutVideo(result)
+            ? view with { Late = await late.GetAsync(snapshot.JobId, cancellationToken) }
+            : view;
+    }
+
+    /// <summary>The view of a job from the orchestration's own record of it: what a callback receives.</summary>
+    public async Task<JobView> CreateAsync(string jobId, JobStatus status, VideoJobProgress? progress, VideoJobResult? result, DateTimeOffset createdAt, DateTimeOffset updatedAt, CancellationToken cancellationToken)
+    {
+        var videoUrl = result?.Video is { } video ? await readUrls.ForVideoAsync(video.Blob, cancellationToken) : null;
+        return JobView.From(jobId, status, progress, result, createdAt, updatedAt, videoUrl);
+    }
+
+    /// <summary>The job as a line of the jobs list: status and stage as its view has them, without reading anything more.</summary>
+    public static JobSummary Summarize(VideoJobSnapshot snapshot)
+    {
+        var (status, result) = Outcome(snapshot);
+        var view = JobView.From(snapshot.JobId, status, snapshot.Progress, result, snapshot.CreatedAt, snapshot.LastUpdatedAt, videoUrl: null);
+        return new JobSummary(view.Id, view.Status, view.Stage, Model: null, view.CreatedAt, view.UpdatedAt, JobSummary.Cut(snapshot.Prompt));
+    }
+
+    /// <summary>
+    /// The engine statuses of the jobs that can read as <paramref name="status"/>: a job that is Running for the engine
+    /// reads Pending in line for a Freepik slot, and already has its outcome while its callback is delivered.
+    /// </summary>
+    public static IReadOnlyCollection<JobRuntimeStatus> RuntimeStatusesFor(JobStatus status) => status switch
+    {
+        JobStatus.Pending => [JobRuntimeStatus.Pending, JobRuntimeStatus.Running],
+        JobStatus.Running => [JobRuntimeStatus.Running],
+        JobStatus.Completed or JobStatus.TimedOut => [JobRuntimeStatus.Completed, JobRuntimeStatus.Running],
+        JobStatus.Failed => [JobRuntimeStatus.Completed, JobRuntimeStatus.Failed, JobRuntimeStatus.Running],
+        JobStatus.Canceled => [JobRuntimeStatus.Terminated],
+        _ => throw new ArgumentOutOfRangeException(nameof(status), status, "Unknown job status."),
+    };
+
+    /// <summary>The job's status and outcome from what the engine says about the orchestration.</summary>
+    private static (JobStatus Status, VideoJobResult? Result) Outcome(VideoJobSnapshot snapshot)
+    {
         var result = snapshot.RuntimeStatus switch
         {
             // The outcome is known before the orchestration ends (it may still be delivering the callback).
@@ -24,17 +63,6 @@ public sealed class JobViewFactory(BlobReadUrls readUrls, LateDeliveries late)
                 Error = new JobError(JobErrorCodes.InternalError, snapshot.FailureMessage ?? "The workflow failed unexpectedly."),
             },
         };
-        var status = result?.Status ?? (snapshot.RuntimeStatus == JobRuntimeStatus.Pending ? JobStatus.Pending : JobStatus.Running);
-        var view = await CreateAsync(snapshot.JobId, status, snapshot.Progress, result, snapshot.CreatedAt, snapshot.LastUpdatedAt, cancellationToken);
-        return snapshot.RuntimeStatus == JobRuntimeStatus.Completed && LateDeliveryKeeper.EndedWithoutVideo(result)
-            ? view with { Late = await late.GetAsync(snapshot.JobId, cancellationToken) }
-            : view;
-    }
-
-    /// <summary>The view of a job from the orchestration's own record of it: what a callback receives.</summary>
-    public async Task<JobView> CreateAsync(string jobId, JobStatus status, VideoJobProgress? progress, VideoJobResult? result, DateTimeOffset createdAt, DateTimeOffset updatedAt, CancellationToken cancellationToken)
-    {
-        var videoUrl = result?.Video is { } video ? await readUrls.ForVideoAsync(video.Blob, cancellationToken) : null;
-        return JobView.From(jobId, status, progress, result, createdAt, updatedAt, videoUrl);
+        return (result?.Status ?? (snapshot.RuntimeStatus == JobRuntimeStatus.Pending ? JobStatus.Pending : JobStatus.Running), result);
     }
 }

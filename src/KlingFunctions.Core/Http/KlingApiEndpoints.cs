@@ -1,5 +1,6 @@
 using KlingFunctions.Health;
 using KlingFunctions.Http.OpenApi;
+using KlingFunctions.Studio;
 using KlingFunctions.Workflow;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -35,6 +36,16 @@ public static class KlingApiEndpoints
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .RequiresFunctionKey();
+
+        api.MapGet("/videos", (HttpRequest request, [FromServices] VideoApi videos, [FromServices] DurableTaskClient durable, CancellationToken cancellationToken)
+                => videos.ListAsync(request, new DurableVideoJobClient(durable), cancellationToken))
+            .WithName("ListVideos")
+            .WithSummary("List jobs, most recent first")
+            .WithDescription("A page of jobs (id, status, stage, model, createdAt, updatedAt and the prompt's first 100 characters), the most recently started first, optionally of one status. Pass continuationToken from one page to read the next; it is null on the last page.")
+            .AddOpenApiOperationTransformer(JobListParameters.Describe)
+            .Produces<JobList>()
+            .ProducesValidationProblem()
             .RequiresFunctionKey();
 
         api.MapGet("/videos/{id}", (string id, [FromServices] VideoApi videos, [FromServices] DurableTaskClient durable, CancellationToken cancellationToken)
@@ -73,6 +84,20 @@ public static class KlingApiEndpoints
             .WithSummary("Storage and Durable reachable, and the configuration without secrets")
             .Produces<HealthReport>()
             .Produces<HealthReport>(StatusCodes.Status503ServiceUnavailable);
+
+        api.MapGet("/studio", (HttpRequest request, [FromServices] StudioFiles studio) => studio.ServePage(request))
+            .WithName("Studio")
+            .WithSummary("The studio: a page to paint the motion brush, draw paths, follow jobs and play their videos")
+            .WithDescription("Served with Studio:Enabled=true (the DevHost: always); 404 otherwise. On the Functions app the page asks for a function key and sends it with its API calls.")
+            .Produces(StatusCodes.Status200OK, contentType: "text/html")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        api.MapGet("/studio/{file}", (string file, [FromServices] StudioFiles studio) => studio.ServeFile(file))
+            .WithName("StudioFile")
+            .WithSummary("A script or the style of the studio page")
+            .Produces(StatusCodes.Status200OK, contentType: "text/javascript")
+            .Produces(StatusCodes.Status200OK, contentType: "text/css")
+            .ProducesProblem(StatusCodes.Status404NotFound);
 
         api.MapGet("/openapi.json", ([FromServices] ApiDocument document, CancellationToken cancellationToken)
                 => document.ServeAsync(cancellationToken))

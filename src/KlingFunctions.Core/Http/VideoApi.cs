@@ -24,6 +24,27 @@ public sealed class VideoApi(VideoJobStarter starter, JobViewFactory views, Free
             ? TypedResults.Json(await views.CreateAsync(snapshot, cancellationToken), ApiJson.Options)
             : Problems.JobNotFound(id);
 
+    /// <summary><c>GET /api/videos?status=&amp;top=&amp;continuationToken=</c>: 200 with a page of jobs, most recent first; 400.</summary>
+    public async Task<IResult> ListAsync(HttpRequest request, DurableVideoJobClient jobs, CancellationToken cancellationToken)
+    {
+        var (query, errors) = JobListRequest.Read(request.Query);
+        if (query is null)
+        {
+            return Problems.Validation(errors);
+        }
+
+        var statuses = query.Status is { } status ? JobViewFactory.RuntimeStatusesFor(status) : null;
+        var page = await jobs.ListAsync(
+            statuses,
+            job => query.Status is null || JobViewFactory.Summarize(job).Status == query.Status,
+            query.Top,
+            query.After,
+            time.GetUtcNow(),
+            cancellationToken);
+        var list = new JobList([.. page.Jobs.Select(JobViewFactory.Summarize)], page.Next is { } next ? JobListRequest.Encode(next) : null);
+        return TypedResults.Json(list, ApiJson.Options);
+    }
+
     /// <summary><c>POST /api/videos/{id}/cancel</c>: 202; 404; 409 when the job has already finished.</summary>
     public async Task<IResult> CancelAsync(string id, DurableVideoJobClient jobs, CancellationToken cancellationToken)
     {

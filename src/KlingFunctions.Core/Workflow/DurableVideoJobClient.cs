@@ -40,15 +40,24 @@ public sealed class DurableVideoJobClient(DurableTaskClient client, Func<string,
     public async Task<VideoJobSnapshot?> GetAsync(string jobId, CancellationToken cancellationToken)
     {
         var metadata = await client.GetInstanceAsync(jobId, getInputsAndOutputs: true, cancellationToken);
-        if (metadata is null)
-        {
-            return null;
-        }
+        return metadata is null ? null : ToSnapshot(metadata);
+    }
 
+    /// <summary>
+    /// A page of jobs, most recent first, from the engine's own query of its instances (one read of the instance
+    /// records, with their inputs and custom status: no job is read on its own).
+    /// </summary>
+    /// <param name="statuses">What the engine may filter on before <paramref name="include"/> sees a job; null for all.</param>
+    public Task<RecentJobsPage> ListAsync(IReadOnlyCollection<JobRuntimeStatus>? statuses, Func<VideoJobSnapshot, bool> include, int top, JobListCursor? after, DateTimeOffset now, CancellationToken cancellationToken)
+        => new RecentJobs(client, statuses?.SelectMany(ToOrchestrationRuntimeStatuses).ToList(), include).PageAsync(top, after, now, cancellationToken);
+
+    /// <summary>What the engine's record of an instance (with its input, output and custom status) says about the job.</summary>
+    internal static VideoJobSnapshot ToSnapshot(OrchestrationMetadata metadata)
+    {
         var status = ToJobRuntimeStatus(metadata.RuntimeStatus);
         var input = metadata.ReadInputAs<VideoJobInput>();
         return new VideoJobSnapshot(
-            jobId,
+            metadata.InstanceId,
             status,
             // When the request was accepted, as the 202 said; the engine's own record of the instance comes a little later.
             input?.CreatedAt ?? metadata.CreatedAt,
@@ -57,7 +66,10 @@ public sealed class DurableVideoJobClient(DurableTaskClient client, Func<string,
             // Only a completed orchestration's output is ours: a terminated one holds the termination reason.
             status == JobRuntimeStatus.Completed ? metadata.ReadOutputAs<VideoJobResult>() : null,
             metadata.FailureDetails?.ErrorMessage,
-            input?.RequestFingerprint);
+            input?.RequestFingerprint)
+        {
+            Prompt = input?.Parameters.Prompt,
+        };
     }
 
     /// <summary>Raises Freepik's <paramref name="update"/> to the job, unless it can change nothing there.</summary>
@@ -120,6 +132,22 @@ public sealed class DurableVideoJobClient(DurableTaskClient client, Func<string,
 
     /// <summary>The host's own management URLs for the job (Durable's status/terminate/raise-event), when it has any.</summary>
     public IReadOnlyDictionary<string, string>? ManagementUrls(string jobId) => managementUrls?.Invoke(jobId);
+
+    /// <summary>Every engine status that reads as <paramref name="status"/> (<see cref="ToJobRuntimeStatus"/> backwards).</summary>
+    internal static IEnumerable<OrchestrationRuntimeStatus> ToOrchestrationRuntimeStatuses(JobRuntimeStatus status)
+    {
+#pragma warning disable CS0618 // ContinuedAsNew and Canceled are obsolete, yet a backend may still report them.
+        return status switch
+        {
+            JobRuntimeStatus.Pending => [OrchestrationRuntimeStatus.Pending],
+            JobRuntimeStatus.Running => [OrchestrationRuntimeStatus.Running, OrchestrationRuntimeStatus.Suspended, OrchestrationRuntimeStatus.ContinuedAsNew],
+            JobRuntimeStatus.Completed => [OrchestrationRuntimeStatus.Completed],
+            JobRuntimeStatus.Failed => [OrchestrationRuntimeStatus.Failed],
+            JobRuntimeStatus.Terminated => [OrchestrationRuntimeStatus.Terminated, OrchestrationRuntimeStatus.Canceled],
+            _ => throw new ArgumentOutOfRangeException(nameof(status), status, "Unknown job runtime status."),
+        };
+#pragma warning restore CS0618
+    }
 
     internal static JobRuntimeStatus ToJobRuntimeStatus(OrchestrationRuntimeStatus status)
     {

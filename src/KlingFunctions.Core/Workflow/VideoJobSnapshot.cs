@@ -35,4 +35,8 @@ public sealed record VideoJobSnapshot(
     VideoJobProgress? Progress,
     VideoJobResult? Result,
     string? FailureMessage,
-    string? RequestFingerprint = null);
+    string? RequestFingerprint = null)
+{
+    /// <summary>The caller's prompt, as the job recorded it.</summary>
+    public string? Prompt { get; init; }
+}

@@ -92,13 +92,22 @@ public sealed partial class AzuriteProcess : IAsyncDisposable
         var binary = await AzuriteInstall.EnsureAsync(root, cancellationToken);
 
         var ports = port == 0 ? AzuritePorts.Free() : AzuritePorts.From(port);
-        var start = new ProcessStartInfo(binary)
+        // Ctrl+C in a terminal signals the whole foreground process group. Azurite in a session of its own is stopped
+        // by this process once the Durable engine has drained (DisposeAsync), not at the same moment, which left the
+        // stopping engine retrying against a dead Azurite, filling the console with errors and not exiting.
+        var ownSession = File.Exists(SetSid);
+        var start = new ProcessStartInfo(ownSession ? SetSid : binary)
         {
             WorkingDirectory = root,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        if (ownSession)
+        {
+            start.ArgumentList.Add(binary);
+        }
+
         foreach (var argument in ports.Arguments().Concat(dataDirectory is null ? ["--inMemoryPersistence"] : ["--location", dataDirectory]))
         {
             start.ArgumentList.Add(argument);
@@ -181,6 +190,9 @@ public sealed partial class AzuriteProcess : IAsyncDisposable
             return false;
         }
     }
+
+    /// <summary>util-linux's setsid: runs a program in a new session (it execs, so the process id stays the program's).</summary>
+    private const string SetSid = "/usr/bin/setsid";
 
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static partial int Kill(int pid, int signal);

@@ -140,6 +140,49 @@ public sealed class TriggerTests : IDisposable
         durable.Verify(client => client.RaiseEventAsync(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<object?>(), It.IsAny<CancellationToken>()), Times.Never);
     }
 
+    [Fact]
+    public async Task ListVideos_answers_a_page_of_jobs_from_one_Durable_query_with_inputs()
+    {
+        var input = new VideoJobInput
+        {
+            JobId = JobId,
+            CreatedAt = DateTimeOffset.UtcNow.AddMinutes(-2),
+            Parameters = new VideoParameters { Prompt = "a cat turns its head" },
+            Inputs = new KlingFunctions.Staging.StagingRequest(JobId, new KlingFunctions.Staging.InputReference(BlobName: $"{JobId}/image.png")),
+            Settings = new WorkflowSettings { FirstPoll = TimeSpan.FromSeconds(15), MaxPollInterval = TimeSpan.FromMinutes(2), Deadline = TimeSpan.FromHours(1), ArchiveVideo = true, WebhooksEnabled = true },
+        };
+        var queries = new List<OrchestrationQuery>();
+        durable.Setup(client => client.GetAllInstancesAsync(It.IsAny<OrchestrationQuery>()))
+            .Returns((OrchestrationQuery query) =>
+            {
+                queries.Add(query);
+                IReadOnlyList<OrchestrationMetadata> found = query.FetchInputsAndOutputs
+                    ? [new OrchestrationMetadata(nameof(VideoOrchestration), JobId) { RuntimeStatus = OrchestrationRuntimeStatus.Running, CreatedAt = input.CreatedAt, LastUpdatedAt = DateTimeOffset.UtcNow, DataConverter = JsonDataConverter.Default, SerializedInput = JsonDataConverter.Default.Serialize(input) }]
+                    : [];
+                return Pageable.Create((string? _, int? _, CancellationToken _) => Task.FromResult(new Page<OrchestrationMetadata>(found, null)));
+            });
+
+        var (status, body) = await ExecuteWithBodyAsync(await new ListVideos(Api).Run(Request(query: "top=5"), durable.Object, CancellationToken.None));
+
+        Assert.Equal(StatusCodes.Status200OK, status);
+        using var list = System.Text.Json.JsonDocument.Parse(body);
+        var item = Assert.Single(list.RootElement.GetProperty("items").EnumerateArray());
+        Assert.Equal(JobId, item.GetProperty("id").GetString());
+        Assert.Equal("Running", item.GetProperty("status").GetString());
+        Assert.Equal("a cat turns its head", item.GetProperty("prompt").GetString());
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, list.RootElement.GetProperty("continuationToken").ValueKind);
+        durable.Verify(client => client.GetInstanceAsync(It.IsAny<string>(), It.IsAny<bool>(), It.IsAny<CancellationToken>()), Times.Never);
+    }
+
+    [Fact]
+    public async Task ListVideos_refuses_a_bad_top_without_asking_Durable()
+    {
+        var status = await ExecuteAsync(await new ListVideos(Api).Run(Request(query: "top=0"), durable.Object, CancellationToken.None));
+
+        Assert.Equal(StatusCodes.Status400BadRequest, status);
+        durable.Verify(client => client.GetAllInstancesAsync(It.IsAny<OrchestrationQuery>()), Times.Never);
+    }
+
     public void Dispose() => services.Dispose();
 
     private const string Delivery = """{"task_id":"task-1","status":"COMPLETED","generated":["https://cdn.example/video.mp4"]}""";
@@ -166,11 +209,14 @@ public sealed class TriggerTests : IDisposable
     }
 
     /// <summary>Runs the result as the ASP.NET Core integration would, and returns the status code it wrote.</summary>
-    private async Task<int> ExecuteAsync(IResult result)
+    private async Task<int> ExecuteAsync(IResult result) => (await ExecuteWithBodyAsync(result)).Status;
+
+    private async Task<(int Status, string Body)> ExecuteWithBodyAsync(IResult result)
     {
         var context = new DefaultHttpContext { RequestServices = services };
-        context.Response.Body = new MemoryStream();
+        var body = new MemoryStream();
+        context.Response.Body = body;
         await result.ExecuteAsync(context);
-        return context.Response.StatusCode;
+        return (context.Response.StatusCode, Encoding.UTF8.GetString(body.ToArray()));
     }
 }

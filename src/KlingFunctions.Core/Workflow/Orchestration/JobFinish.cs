@@ -48,7 +48,7 @@ internal sealed class JobFinish(RunningJob job, SlotLine line)
 
         // Every ending gives the slot back, however the job got here; the outcome is shown without waiting for it.
         await line.GiveBackAsync();
-        job.Logger.LogInformation("Job {JobId} finished {Status} {ErrorCode}", job.Id, result.Status, result.Error?.Code);
+        job.Logger.LogInformation("Job {JobId} finished {Status} {ErrorCode}", job.Id, result.Status, result.Error?.Code ?? "without error");
         if (!job.Context.IsReplaying)
         {
             // Metrics are I/O-free, and recorded once: replays of this episode skip them, as the logger does.

@@ -110,6 +110,7 @@ internal sealed class ResultWait(RunningJob job)
             job.Logger.LogWarning("Job {JobId}: Freepik reported the unknown status {Status}; still waiting", job.Id, next.Status.Value);
         }
 
+        job.Logger.Log(next.Status == current.Status ? LogLevel.Debug : LogLevel.Information, "Job {JobId}: Freepik task {TaskId} is {Status}", job.Id, next.TaskId, next.Status.Value);
         job.Report(job.Progress with { FreepikStatus = next.Status.Value });
         return next;
     }
