@@ -3,6 +3,8 @@ using KlingFunctions.DevHost.Durable;
 using KlingFunctions.DevHost.Pipelines;
 using KlingFunctions.FreepikSimulator;
 using KlingFunctions.Http;
+using KlingFunctions.Http.OpenApi;
+using Microsoft.AspNetCore.Diagnostics;
 using KlingFunctions.Storage;
 using KlingFunctions.Studio;
 using Microsoft.DurableTask.Client;
@@ -81,6 +83,9 @@ public sealed class DevHostApplication : IAsyncDisposable
         // The studio is what a newcomer opens first: on unless configured off (the Functions app: off unless configured on).
         configuration["Studio:Enabled"] ??= "true";
         builder.Services.AddKlingFunctions(configuration);
+
+        // The DevHost checks no function key: its document says the key is optional, so validating proxies agree.
+        builder.Services.AddSingleton(new ApiDocument(functionKeyOptional: true));
         builder.AddDevHostTelemetry();
         builder.Logging.AddConsoleFormatter<DevHostConsoleFormatter, Microsoft.Extensions.Logging.Console.ConsoleFormatterOptions>();
         builder.Services.AddDurableEngine(settings, configuration);
@@ -161,12 +166,31 @@ public sealed class DevHostApplication : IAsyncDisposable
 
     private static void MapApi(WebApplication app)
     {
+        // Every error is a problem, also those no endpoint writes: an exception, routing's 404 and 405, Kestrel's 400
+        // and 413. The Functions app answers the same from its worker middleware.
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            ExceptionHandler = context => HostProblems.ForException(context.Features.Get<IExceptionHandlerFeature>()!.Error, context).ExecuteAsync(context),
+        });
+        app.UseStatusCodePages(context => HostProblems.ForStatus(context.HttpContext).ExecuteAsync(context.HttpContext));
         app.MapKlingApi();
 
         // The quick start's address opens the studio.
         app.MapGet("/", () => TypedResults.Redirect(StudioFiles.PagePath)).ExcludeFromDescription();
 
-        // The interactive reference of the same document; its script is embedded in the package, so it works offline.
-        app.MapScalarApiReference(ApiReferencePath, options => options.WithTitle("KlingFunctions").AddDocument("v1", routePattern: KlingApiEndpoints.DocumentPath));
+        // The interactive reference of the same document, working offline: its script is embedded in the package, the
+        // system's fonts replace the ones from Scalar's CDN, and what needs Scalar's servers (the hosted API client, the
+        // AI agent, the developer toolbar, telemetry) is off. "Test Request" stays: it calls this DevHost.
+        app.MapScalarApiReference(ApiReferencePath, options =>
+        {
+            options.WithTitle("KlingFunctions").AddDocument("v1", routePattern: KlingApiEndpoints.DocumentPath);
+            options.DefaultFonts = false;
+            options.HideClientButton = true;
+            options.ShowDeveloperTools = DeveloperToolsVisibility.Never;
+            options.Telemetry = false;
+            options.Agent = new ScalarAgentOptions { Disabled = true };
+            options.Mcp = new ScalarMcpOptions { Disabled = true };
+            options.CustomCss = "a[href*='scalar.com'] { display: none; }";
+        });
     }
 }

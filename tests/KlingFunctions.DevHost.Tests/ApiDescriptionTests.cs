@@ -45,8 +45,12 @@ public sealed class ApiDescriptionTests(AzuriteFixture azurite)
         var start = root.GetProperty("paths").GetProperty("/api/videos").GetProperty("post");
         var content = start.GetProperty("requestBody").GetProperty("content");
         Assert.Equal("#/components/schemas/VideoRequest", content.GetProperty("application/json").GetProperty("schema").GetProperty("$ref").GetString());
-        var image = content.GetProperty("multipart/form-data").GetProperty("schema").GetProperty("properties").GetProperty("image");
-        Assert.Contains(image.GetProperty("oneOf").EnumerateArray(), option => option.TryGetProperty("format", out var format) && format.GetString() == "binary");
+        var multipart = content.GetProperty("multipart/form-data").GetProperty("schema");
+        Assert.Equal("binary", multipart.GetProperty("properties").GetProperty("image").GetProperty("format").GetString());
+        Assert.Equal("number", multipart.GetProperty("properties").GetProperty("cfg_scale").GetProperty("type").GetString());
+        Assert.False(multipart.TryGetProperty("patternProperties", out _));
+        Assert.Equal("/", root.GetProperty("servers")[0].GetProperty("url").GetString());
+        Assert.Equal("uri-reference", start.GetProperty("responses").GetProperty("202").GetProperty("headers").GetProperty("Location").GetProperty("schema").GetProperty("format").GetString());
         Assert.Contains(start.GetProperty("parameters").EnumerateArray(), parameter => parameter.GetProperty("name").GetString() == "Idempotency-Key");
         Assert.Equal("#/components/schemas/JobView", start.GetProperty("responses").GetProperty("202").GetProperty("content").GetProperty("application/json").GetProperty("schema").GetProperty("$ref").GetString());
         foreach (var status in new[] { "400", "413", "415", "422" })
@@ -54,7 +58,19 @@ public sealed class ApiDescriptionTests(AzuriteFixture azurite)
             Assert.True(start.GetProperty("responses").GetProperty(status).GetProperty("content").TryGetProperty("application/problem+json", out _), $"{status} is not a problem response");
         }
 
+        // Who may call what: the key on the API (optional on the DevHost, which checks none), nobody's on the rest.
+        Assert.Equal(2, start.GetProperty("security").GetArrayLength());
+        Assert.True(start.GetProperty("responses").TryGetProperty("401", out _));
+        foreach (var anonymous in new[] { "/api/health", "/api/openapi.json" })
+        {
+            Assert.Equal(0, root.GetProperty("paths").GetProperty(anonymous).GetProperty("get").GetProperty("security").GetArrayLength());
+        }
+
+        Assert.Equal(0, root.GetProperty("paths").GetProperty("/api/webhooks/freepik/{id}").GetProperty("post").GetProperty("security").GetArrayLength());
+
         var schemas = root.GetProperty("components").GetProperty("schemas");
+        Assert.Equal("string", schemas.GetProperty("JobStatus").GetProperty("type").GetString());
+        Assert.Equal("string", schemas.GetProperty("JobStage").GetProperty("type").GetString());
         Assert.Equal(
             ["Pending", "Running", "Completed", "Failed", "Canceled", "TimedOut"],
             schemas.GetProperty("JobStatus").GetProperty("enum").EnumerateArray().Select(value => value.GetString()));
@@ -74,6 +90,15 @@ public sealed class ApiDescriptionTests(AzuriteFixture azurite)
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
         Assert.Contains($"\"url\":\"{KlingApiEndpoints.DocumentPath.TrimStart('/')}\"", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        // Offline: the system's fonts, and nothing that needs Scalar's servers.
+        var page = await response.Content.ReadAsStringAsync();
+        foreach (var setting in new[] { "\"withDefaultFonts\":false", "\"hideClientButton\":true", "\"telemetry\":false", "\"showDeveloperTools\":\"never\"", "\"agent\":{\"disabled\":true}", "\"mcp\":{\"disabled\":true}" })
+        {
+            Assert.Contains(setting, page, StringComparison.Ordinal);
+        }
+
+        Assert.DoesNotContain("https://", page, StringComparison.Ordinal);
 
         // Its script comes from the DevHost itself (embedded in Scalar.AspNetCore), so the page works offline.
         using var script = await host.Client.GetAsync(new Uri(DevHostApplication.ApiReferencePath + "/scalar.js", UriKind.Relative));

@@ -47,14 +47,15 @@ public sealed class CliTests(AzuriteFixture azurite) : IDisposable
     }
 
     [Fact]
-    public async Task A_job_whose_image_staging_refuses_exits_with_the_failed_code_and_names_the_error()
+    public async Task An_image_too_small_for_Kling_is_refused_before_any_job_with_the_invalid_input_code_naming_it()
     {
         await using var host = await TestDevHost.StartAsync(azurite);
 
         var run = await RunAsync(host, "create", Image(100, 100), "--prompt", "too small", "--wait", "--json");
 
-        Assert.Equal(ExitCodes.Failed, run.Exit);
-        Assert.Equal("InvalidImage", JsonDocument.Parse(run.Output).RootElement.GetProperty("error").GetProperty("code").GetString());
+        Assert.Equal(ExitCodes.InvalidInput, run.Exit);
+        Assert.Contains("100×100", run.Output + run.Error, StringComparison.Ordinal);
+        Assert.Equal(0, host.Simulator.Calls.CreateAttempts);
     }
 
     [Fact]

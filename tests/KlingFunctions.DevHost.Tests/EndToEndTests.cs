@@ -366,17 +366,22 @@ public sealed class EndToEndTests(AzuriteFixture azurite)
     }
 
     [Fact]
-    public async Task An_image_too_small_for_Kling_fails_the_job_as_InvalidImage_before_any_create()
+    public async Task An_image_too_small_for_Kling_in_the_request_is_refused_before_any_job_with_stagings_message()
     {
         await using var host = await TestDevHost.StartAsync(azurite);
         var body = TestDevHost.Request("tiny");
         body["image"] = Convert.ToBase64String(TestImages.Png(299, 400));
 
         using var response = await host.PostAsync(body);
-        var view = await host.WaitUntilFinishedAsync((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
 
-        Assert.Equal("InvalidImage", view.GetProperty("error").GetProperty("code").GetString());
-        Assert.Contains("299", view.GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("is 299×400 pixels; both sides must be at least 300 pixels.", problem.GetProperty("errors").GetProperty("image")[0].GetString());
+        await foreach (var instance in host.Host.Durable.GetAllInstancesAsync())
+        {
+            Assert.Fail($"A refused request started {instance.InstanceId}.");
+        }
+
         Assert.Equal(0, host.Simulator.Calls.CreateAttempts);
     }
 

@@ -121,21 +121,22 @@ public sealed class ModelTests(AzuriteFixture azurite)
     }
 
     [Fact]
-    public async Task An_end_frame_that_breaks_the_image_rules_fails_the_job_as_InvalidImage_before_anything_is_paid()
+    public async Task An_end_frame_that_breaks_the_image_rules_is_refused_at_the_edge_like_the_image_before_anything_is_stored()
     {
         await using var host = await TestDevHost.StartAsync(azurite);
 
-        var id = await StartAsync(host, new()
+        using var response = await host.PostAsync(new Dictionary<string, object?>
         {
             ["model"] = "kling-o1-std",
             ["image"] = Convert.ToBase64String(TestImages.Png(640, 480)),
             ["end_image"] = Convert.ToBase64String(TestImages.Png(200, 200)),
             ["prompt"] = "too small an end",
         });
-        var view = await host.WaitUntilFinishedAsync(id);
+        var errors = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
 
-        Assert.Equal(("Failed", "InvalidImage"), (view.GetProperty("status").GetString(), view.GetProperty("error").GetProperty("code").GetString()));
-        Assert.StartsWith("end_image: is 200×200 pixels", view.GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(["end_image"], errors.EnumerateObject().Select(field => field.Name));
+        Assert.StartsWith("is 200×200 pixels", errors.GetProperty("end_image")[0].GetString(), StringComparison.Ordinal);
         Assert.Equal(0, host.Simulator.Calls.CreateAttempts);
     }
 

@@ -140,10 +140,67 @@ public sealed class PipelineTests(AzuriteFixture azurite)
         await SendAsync(host, text);
         var poisoned = Assert.Single(await ReceivePoisonAsync(host, 1));
 
-        Assert.Equal(text, poisoned.GetProperty("message").GetString());
+        using var message = JsonDocument.Parse(poisoned.GetProperty("message").GetString()!);
+        Assert.Equal("storage is down", message.RootElement.GetProperty("prompt").GetString());
+        Assert.StartsWith("queue-message:", message.RootElement.GetProperty("idempotency_key").GetString(), StringComparison.Ordinal);
         Assert.Equal(503, poisoned.GetProperty("problem").GetProperty("status").GetInt32());
         Assert.Contains("2 deliveries", poisoned.GetProperty("problem").GetProperty("detail").GetString(), StringComparison.Ordinal);
         Assert.Equal(0, host.Simulator.Calls.CreateAttempts);
+    }
+
+    [Fact]
+    public async Task A_JavaScript_producer_with_the_storage_SDKs_defaults_starts_a_job_and_its_plain_text_goes_to_the_poison_queue()
+    {
+        await using var host = await TestDevHost.StartAsync(azurite);
+        var key = "from-node-" + Guid.NewGuid();
+
+        // @azure/storage-queue sends text as it is (no base64) unless told otherwise: the first message many producers send.
+        var node = await NodeTool.RunScriptAsync("""
+            const { QueueClient } = require("@azure/storage-queue");
+            (async () => {
+              const queue = new QueueClient(process.env.CONNECTION, process.env.QUEUE);
+              await queue.createIfNotExists();
+              await queue.sendMessage(process.env.REQUEST);
+              await queue.sendMessage("start a video please");
+            })().catch(error => { console.error(error); process.exit(1); });
+            """, new Dictionary<string, string>
+        {
+            ["CONNECTION"] = host.Host.App.Configuration["Storage:ConnectionString"]!,
+            ["QUEUE"] = host.Host.App.Configuration["Pipelines:RequestQueue"]!,
+            ["REQUEST"] = Message("from JavaScript", ("idempotency_key", key)),
+        });
+        Assert.True(node.ExitCode == 0, node.ToString());
+        var poisoned = Assert.Single(await ReceivePoisonAsync(host, 1));
+        var view = await host.WaitUntilFinishedAsync(await host.StartedAsync(JobIds.FromIdempotencyKey(key)));
+
+        Assert.Equal("Completed", view.GetProperty("status").GetString());
+        Assert.Equal("start a video please", poisoned.GetProperty("message").GetString());
+        Assert.Equal(1, host.Simulator.Calls.TasksCreated);
+    }
+
+    [Fact]
+    public async Task A_poisoned_message_put_back_on_the_queue_reaches_the_job_its_first_delivery_started()
+    {
+        await using var host = await TestDevHost.StartAsync(azurite);
+        var requests = host.Host.App.Services.GetRequiredService<QueuedVideoRequests>();
+        var text = Message("started, then poisoned");
+
+        // The first delivery started the job; a later one of the same message failed to the end (its delete was lost).
+        // (A message id of its own: job ids, and so create records in the shared Azurite, follow from it.)
+        var messageId = Guid.NewGuid().ToString();
+        var first = await requests.HandleAsync(text, messageId, new DurableVideoJobClient(host.Host.Durable), CancellationToken.None);
+        await requests.GiveUpAsync(text, messageId, 5, CancellationToken.None);
+        var poisoned = Assert.Single(await ReceivePoisonAsync(host, 1));
+
+        // What the README tells operators to do: put its 'message' back (a new message, with a new id), here as plain JSON.
+        var queue = Queue(host, encoding: QueueMessageEncoding.None);
+        await queue.SendMessageAsync(poisoned.GetProperty("message").GetString());
+        await TestDevHost.EventuallyAsync(async () => (await queue.GetPropertiesAsync()).Value.ApproximateMessagesCount == 0);
+        await host.OrchestrationEndedAsync(first.Job!.Id);
+
+        Assert.Single(await ListAsync(host.Host.Durable.GetAllInstancesAsync()));
+        Assert.Equal(1, host.Simulator.Calls.TasksCreated);
+        Assert.Equal(1, (await Queue(host, "-poison").GetPropertiesAsync()).Value.ApproximateMessagesCount);
     }
 
     [Fact]
@@ -221,6 +278,39 @@ public sealed class PipelineTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task Retention_leaves_the_uploads_of_a_keyed_retry_that_arrives_during_the_purge_and_the_retry_runs_with_them()
+    {
+        await using var host = await TestDevHost.StartAsync(azurite);
+        var inputs = azurite.CreateServiceClient().GetBlobContainerClient("inputs");
+        const string key = "retried-during-purge";
+        var id = JobIds.FromIdempotencyKey(key);
+        using (var first = await host.Client.SendAsync(Keyed(Multipart(new MultipartFormDataContent()), key)))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
+        }
+
+        await host.OrchestrationEndedAsync(id);
+        var firstBlobs = await BlobsAsync(inputs, id);
+
+        // The retry's image part is stored while its body is read, before it looks for the job; the body then waits.
+        var rest = new TaskCompletionSource();
+        var retry = host.Client.SendAsync(Keyed(new PausedContent(Multipart(new MultipartFormDataContent()), rest.Task), key));
+        await TestDevHost.EventuallyAsync(async () => (await BlobsAsync(inputs, id)).Except(firstBlobs).Any());
+        var purged = await Retention(host, DateTimeOffset.UtcNow.AddDays(31)).PurgeAsync(host.Host.Durable, CancellationToken.None);
+        var kept = (await BlobsAsync(inputs, id)).Except(firstBlobs).ToList();
+        rest.SetResult();
+        using var answer = await retry;
+
+        Assert.Equal(1, purged);
+        Assert.DoesNotContain(firstBlobs, (await BlobsAsync(inputs, id)).Contains);
+        Assert.Single(kept);
+        Assert.Equal(HttpStatusCode.Accepted, answer.StatusCode);
+        await host.OrchestrationEndedAsync(id);
+        Assert.Equal("Completed", (await host.GetAsync(id)).GetProperty("status").GetString());
+        Assert.Equal(2, host.Simulator.Calls.TasksCreated);
+    }
+
+    [Fact]
     public async Task The_DevHost_purges_on_its_own_schedule()
     {
         await using var host = await TestDevHost.StartAsync(azurite, new Dictionary<string, string?>
@@ -267,8 +357,48 @@ public sealed class PipelineTests(AzuriteFixture azurite)
         return JsonSerializer.Serialize(body);
     }
 
-    private static QueueClient Queue(TestDevHost host, string suffix = "")
-        => new(host.Host.App.Configuration["Storage:ConnectionString"], host.Host.App.Configuration["Pipelines:RequestQueue"] + suffix, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
+    private static QueueClient Queue(TestDevHost host, string suffix = "", QueueMessageEncoding encoding = QueueMessageEncoding.Base64)
+        => new(host.Host.App.Configuration["Storage:ConnectionString"], host.Host.App.Configuration["Pipelines:RequestQueue"] + suffix, new QueueClientOptions { MessageEncoding = encoding });
+
+    private static MultipartFormDataContent Multipart(MultipartFormDataContent form)
+    {
+        // The image first: its part ends (and is stored) at the next part's boundary, long before the body does.
+        form.Add(new ByteArrayContent(TestImages.Png(640, 480, totalBytes: 64 * 1024)), "image", "cat.png");
+        form.Add(new StringContent("the same request again"), "prompt");
+        form.Add(new StringContent("5"), "duration");
+        return form;
+    }
+
+    private static HttpRequestMessage Keyed(HttpContent content, string key)
+        => new(HttpMethod.Post, "/api/videos") { Content = content, Headers = { { "Idempotency-Key", key } } };
+
+    /// <summary>A body sent up to its last 8 bytes, the rest once a task completes.</summary>
+    private sealed class PausedContent : HttpContent
+    {
+        private readonly byte[] body;
+        private readonly Task rest;
+
+        public PausedContent(HttpContent inner, Task rest)
+        {
+            body = inner.ReadAsByteArrayAsync().GetAwaiter().GetResult();
+            this.rest = rest;
+            Headers.ContentType = inner.Headers.ContentType;
+        }
+
+        protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context)
+        {
+            await stream.WriteAsync(body.AsMemory(0, body.Length - 8));
+            await stream.FlushAsync();
+            await rest;
+            await stream.WriteAsync(body.AsMemory(body.Length - 8));
+        }
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = body.Length;
+            return true;
+        }
+    }
 
     private static async Task SendAsync(TestDevHost host, string text)
     {

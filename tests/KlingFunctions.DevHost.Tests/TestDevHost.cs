@@ -124,6 +124,13 @@ public sealed class TestDevHost : IAsyncDisposable
 
     public async Task<JsonElement> GetAsync(string id) => await Client.GetFromJsonAsync<JsonElement>($"/api/videos/{id}");
 
+    /// <summary>Waits until a job started some other way (a queue message) exists, and returns its id.</summary>
+    public async Task<string> StartedAsync(string id)
+    {
+        await EventuallyAsync(async () => await Host.Durable.GetInstanceAsync(id) is not null);
+        return id;
+    }
+
     /// <summary>Reads the job until its status is no longer Pending or Running.</summary>
     public async Task<JsonElement> WaitUntilFinishedAsync(string id)
     {

@@ -10,6 +10,8 @@ public sealed class HostJsonTests
 
     private static JsonElement DurableTask => Host.GetProperty("extensions").GetProperty("durableTask");
 
+    private static JsonElement Queues => Host.GetProperty("extensions").GetProperty("queues");
+
     [Fact]
     public void The_host_emits_OpenTelemetry_as_the_worker_does()
         => Assert.Equal("OpenTelemetry", Host.GetProperty("telemetryMode").GetString());
@@ -34,6 +36,14 @@ public sealed class HostJsonTests
         Assert.True(tracing.GetProperty("distributedTracingEnabled").GetBoolean());
         Assert.Equal("V2", tracing.GetProperty("version").GetString());
     }
+
+    [Fact]
+    public void Queue_messages_reach_the_app_undecoded_so_that_base64_and_plain_JSON_both_start_jobs()
+        => Assert.Equal("none", Queues.GetProperty("messageEncoding").GetString());
+
+    [Fact]
+    public void The_host_delivers_a_failing_message_as_often_as_the_app_expects_before_its_last_delivery_goes_to_the_poison_queue()
+        => Assert.Equal(new Pipelines.PipelineOptions().MaxDequeueCount, Queues.GetProperty("maxDequeueCount").GetInt32());
 
     [Fact]
     public void The_Azure_SDKs_expected_404_and_409_answers_are_not_logged_as_warnings()

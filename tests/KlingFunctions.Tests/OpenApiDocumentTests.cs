@@ -27,6 +27,11 @@ public sealed class OpenApiDocumentTests
         var keyed = Operations(document).Where(operation => operation.NeedsKey).Select(operation => operation.Id).Order();
 
         Assert.Equal(FunctionsMetadataTests.HttpTriggers().Where(trigger => trigger.AuthLevel == "Function").Select(trigger => trigger.Function).Order(), keyed);
+
+        // Required, not optional as in the DevHost's document: the only requirement is the key.
+        Assert.All(
+            document.RootElement.GetProperty("paths").EnumerateObject().SelectMany(path => path.Value.EnumerateObject()).Select(operation => operation.Value.GetProperty("security")),
+            security => Assert.True(security.GetArrayLength() <= 1));
     }
 
     [Fact]

@@ -6,7 +6,6 @@ using KlingFunctions.Requests;
 using KlingFunctions.Staging;
 using KlingFunctions.Storage;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
@@ -84,8 +83,15 @@ public sealed class IncomingVideoRequestReader(IOptions<ApiOptions> options)
             }
         }
 
-        if (request.HasFormContentType)
+        // multipart/form-data only: an urlencoded form cannot carry file parts (its images would be text fields of at most
+        // Api:MaxFieldBytes), and the contract offers JSON for text.
+        if (MultipartBoundary(request) is { } boundary)
         {
+            if (boundary.Length == 0)
+            {
+                return new IncomingRead(null, Problems.BadRequest("A multipart/form-data body needs the boundary parameter in its Content-Type."), rented);
+            }
+
             var limit = api.MaxRequestBytes;
             var tooLarge = Problems.TooLarge(limit, "Api:MaxRequestBytes", "pass large images as https URLs");
             if (request.ContentLength > limit)
@@ -95,9 +101,7 @@ public sealed class IncomingVideoRequestReader(IOptions<ApiOptions> options)
 
             try
             {
-                var fields = MultipartBoundary(request) is { } boundary
-                    ? await ReadMultipartAsync(new LimitedReadStream(request.Body, limit), boundary, files, api, cancellationToken)
-                    : await ReadUrlEncodedAsync(request, api, cancellationToken);
+                var fields = await ReadMultipartAsync(new LimitedReadStream(request.Body, limit), boundary, files, api, cancellationToken);
                 return fields is null
                     ? new IncomingRead(null, FieldTooLarge(api), rented)
                     : FromForm(fields, files, rented);
@@ -116,6 +120,11 @@ public sealed class IncomingVideoRequestReader(IOptions<ApiOptions> options)
                 return new IncomingRead(null, exception.Message.Contains("limit", StringComparison.OrdinalIgnoreCase)
                     ? tooLarge
                     : Problems.BadRequest($"The multipart body could not be read: {exception.Message}"), rented);
+            }
+            catch (IOException exception) when (exception is not ContentTooLargeException && !cancellationToken.IsCancellationRequested)
+            {
+                // The body ended before its closing boundary.
+                return new IncomingRead(null, Problems.BadRequest($"The multipart body ended before its closing boundary ({exception.Message.Split(',')[0]}); send it again, whole."), rented);
             }
         }
 
@@ -190,6 +199,7 @@ public sealed class IncomingVideoRequestReader(IOptions<ApiOptions> options)
             : (VideoRequestReader.Read(json), new Dictionary<string, ReadOnlyMemory<byte>>());
     }
 
+    /// <summary>The boundary of a multipart/form-data body ("" when it has none); null for any other media type.</summary>
     private static string? MultipartBoundary(HttpRequest request)
     {
         if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var type) || !type.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase))
@@ -198,7 +208,7 @@ public sealed class IncomingVideoRequestReader(IOptions<ApiOptions> options)
         }
 
         var boundary = HeaderUtilities.RemoveQuotes(type.Boundary);
-        return StringSegment.IsNullOrEmpty(boundary) ? throw new InvalidDataException("Missing content-type boundary.") : boundary.ToString();
+        return StringSegment.IsNullOrEmpty(boundary) ? "" : boundary.ToString();
     }
 
     /// <summary>Each file part to its blob as it arrives; text fields, each up to <c>Api:MaxFieldBytes</c>. Null when one is longer.</summary>
@@ -241,15 +251,6 @@ public sealed class IncomingVideoRequestReader(IOptions<ApiOptions> options)
         }
 
         return fields.GetResults();
-    }
-
-    private static async Task<Dictionary<string, StringValues>?> ReadUrlEncodedAsync(HttpRequest request, ApiOptions api, CancellationToken cancellationToken)
-    {
-        // The form reader's limit counts characters; the setting is in bytes.
-        var form = await request.ReadFormAsync(new FormOptions { ValueLengthLimit = api.MaxFieldBytes }, cancellationToken);
-        return form.Any(field => Encoding.UTF8.GetByteCount(field.Value.ToString()) > api.MaxFieldBytes)
-            ? null
-            : form.ToDictionary(field => field.Key, field => field.Value, StringComparer.Ordinal);
     }
 
     private static IncomingRead FromForm(Dictionary<string, StringValues> form, IncomingImages files, List<byte[]> rented)

@@ -20,7 +20,7 @@ internal static class JsonImageValues
     public static (ReadOnlyMemory<byte> Others, Dictionary<string, ReadOnlyMemory<byte>> Images)? Split(ReadOnlyMemory<byte> json, List<byte[]> rented)
     {
         var images = new Dictionary<string, ReadOnlyMemory<byte>>(StringComparer.Ordinal);
-        var rest = new ArrayBufferWriter<byte>(Math.Min(json.Length, 4096));
+        var rest = new ArrayBufferWriter<byte>(Math.Clamp(json.Length, 1, 4096));
         var copied = 0;
         var reader = new Utf8JsonReader(json.Span, ReaderOptions);
         string? field = null;

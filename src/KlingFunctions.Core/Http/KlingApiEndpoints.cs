@@ -1,6 +1,5 @@
 using KlingFunctions.Health;
 using KlingFunctions.Http.OpenApi;
-using KlingFunctions.Requests;
 using KlingFunctions.Studio;
 using KlingFunctions.Workflow;
 using Microsoft.AspNetCore.Builder;
@@ -31,7 +30,6 @@ public static class KlingApiEndpoints
             .WithName("StartVideo")
             .WithSummary("Start a video job from an image and a prompt, or a prompt alone")
             .WithDescription("Validates every field against the job's model (model, default Freepik:DefaultModel; GET /api/models lists what each takes), keeps the images (image, end_image, masks) as private blobs and starts the job. Nothing is sent to Freepik before the request is valid. The same Idempotency-Key with the same request returns the same job. Once the day's Freepik creates reach Freepik:DailyCreateLimit, 429 with Retry-After (the next UTC midnight).")
-            .Accepts<VideoRequest>(ApiDocument.Json, ApiDocument.Multipart)
             .AddOpenApiOperationTransformer(ApiDocument.DescribeStartVideo)
             .Produces<JobView>(StatusCodes.Status202Accepted)
             .ProducesValidationProblem()
@@ -75,7 +73,6 @@ public static class KlingApiEndpoints
             .WithName("FreepikWebhook")
             .WithSummary("Freepik's status webhook for a job")
             .WithDescription("Called by Freepik, at the webhook_url this service sends with the task. Duplicates and stale updates are accepted and change nothing.")
-            .Accepts<FreepikWebhookReceiver.WebhookDelivery>(ApiDocument.Json)
             .AddOpenApiOperationTransformer(ApiDocument.DescribeFreepikWebhook)
             .Produces(StatusCodes.Status202Accepted)
             .ProducesProblem(StatusCodes.Status400BadRequest)

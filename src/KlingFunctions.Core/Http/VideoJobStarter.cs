@@ -162,11 +162,16 @@ public sealed class VideoJobStarter(
         return new JobAccepted(api.Value.ExposeManagementUrls ? view with { Management = jobs.ManagementUrls(snapshot.JobId) } : view);
     }
 
-    /// <summary>The job's inputs: file parts already stored, text images decoded into blobs now (URLs kept as they are).</summary>
+    /// <summary>
+    /// The job's inputs: file parts already stored, text images decoded into blobs now (URLs kept as they are). The bytes
+    /// the request carried are checked as staging checks them (format, size, pixels, aspect ratio, masks against the
+    /// image), so that a 100×100 image is a 400 now rather than an <c>InvalidImage</c> job later; URLs are checked in staging.
+    /// </summary>
     private static async Task<(StagingRequest Inputs, List<StagingError> Errors, IReadOnlySet<string> Fields)> StoreInputsAsync(
         string jobId, IncomingVideoRequest incoming, CancellationToken cancellationToken)
     {
         var errors = new List<StagingError>();
+        var inspected = new List<InspectedInput>();
         var fields = new HashSet<string>(StringComparer.Ordinal);
         async Task<InputReference?> StoreAsync(string field)
         {
@@ -179,6 +184,11 @@ public sealed class VideoJobStarter(
             if (stored?.Error is { } error)
             {
                 errors.Add(error);
+            }
+
+            if (stored?.Inspected is { } header)
+            {
+                inspected.Add(header);
             }
 
             fields.Add(field);
@@ -198,6 +208,7 @@ public sealed class VideoJobStarter(
             }
         }
 
+        errors.AddRange(SourceImageInspector.Check(inspected));
         return (new StagingRequest(jobId, image, staticMask, masks, endImage), errors, fields);
     }
 }

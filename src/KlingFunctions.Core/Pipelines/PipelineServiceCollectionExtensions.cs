@@ -22,10 +22,13 @@ public static class PipelineServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>Base64 messages, as the Functions host's queue trigger reads and writes them by default.</summary>
+    /// <summary>
+    /// Messages as they are on the queue, undecoded: producers send base64 or plain JSON and <see cref="QueuedRequest"/>
+    /// reads both (a base64 client would fail on the first plain one); poison messages are written as base64.
+    /// </summary>
     private static QueueServiceClient CreateQueueService(StorageOptions storage, PipelineOptions pipelines)
     {
-        var options = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 };
+        var options = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.None };
         if (!string.IsNullOrWhiteSpace(storage.ConnectionString))
         {
             return new QueueServiceClient(storage.ConnectionString, options);

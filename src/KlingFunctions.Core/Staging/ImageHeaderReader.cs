@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Runtime.InteropServices;
 
 namespace KlingFunctions.Staging;
 
@@ -21,6 +22,12 @@ public readonly record struct ImageHeader(ImageFormat Format, int Width, int Hei
 public static class ImageHeaderReader
 {
     private const int PngHeaderLength = 24; // signature 8 + chunk length 4 + "IHDR" 4 + width 4 + height 4
+
+    /// <summary>The header of an image whose first bytes (or all of them) are in memory.</summary>
+    public static Task<ImageHeader> ReadAsync(ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
+        => ReadAsync(MemoryMarshal.TryGetArray(bytes, out var array)
+            ? new MemoryStream(array.Array!, array.Offset, array.Count, writable: false)
+            : new MemoryStream(bytes.ToArray(), writable: false), cancellationToken);
 
     public static async Task<ImageHeader> ReadAsync(Stream stream, CancellationToken cancellationToken)
     {

@@ -12,6 +12,7 @@ namespace KlingFunctions.Staging;
 public sealed class IncomingImages(InputBlobStore store, string owner, bool hashed)
 {
     private readonly Dictionary<string, Received> received = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, StoredInput> decodedTexts = new(StringComparer.Ordinal);
     private StreamedJsonImage? streamedJson;
 
     /// <summary>The fields that came as non-empty file parts.</summary>
@@ -36,7 +37,7 @@ public sealed class IncomingImages(InputBlobStore store, string owner, bool hash
         using var hash = hashed ? SHA256.Create() : null;
         await using var hashing = hash is null ? null : new CryptoStream(content, hash, CryptoStreamMode.Read, leaveOpen: true);
         var limited = new LimitedReadStream(hashing ?? content, SourceImageInspector.MaxImageBytes);
-        if ((await limited.PeekAsync(ImageFormats.SignatureLength, cancellationToken)).IsEmpty)
+        if ((await limited.PeekAsync(InputBlobStore.HeaderPeekBytes, cancellationToken)).IsEmpty)
         {
             return;
         }
@@ -53,11 +54,20 @@ public sealed class IncomingImages(InputBlobStore store, string owner, bool hash
     /// body arrived when there is one, else decoded from the body now.
     /// </summary>
     public async Task<StoredInput> StoreTextAsync(string field, ImageSource source, CancellationToken cancellationToken)
-        => (streamedJson is null ? null : await streamedJson.CommitAsync(field, source, cancellationToken))
+    {
+        var stored = (streamedJson is null ? null : await streamedJson.CommitAsync(field, source, cancellationToken))
             ?? await store.StoreAsync(owner, field, source, cancellationToken);
+        if (stored.Input?.BlobName is not null)
+        {
+            decodedTexts[field] = stored;
+        }
+
+        return stored;
+    }
 
     /// <summary>
-    /// Deletes every stored part whose field is not in <paramref name="keep"/> (all of them for a refused request), and
+    /// Deletes every stored part and decoded text image whose field is not in <paramref name="keep"/> (all of them for a
+    /// refused request), and
     /// returns the streamed JSON image's buffers.
     /// </summary>
     public async Task DiscardAsync(IReadOnlySet<string> keep, CancellationToken cancellationToken)
@@ -67,9 +77,9 @@ public sealed class IncomingImages(InputBlobStore store, string owner, bool hash
             await streamedJson.DisposeAsync();
         }
 
-        foreach (var (field, part) in received)
+        foreach (var (field, stored) in received.Select(part => (part.Key, part.Value.Stored)).Concat(decodedTexts.Select(text => (text.Key, text.Value))))
         {
-            if (!keep.Contains(field) && part.Stored.Input?.BlobName is { } blobName)
+            if (!keep.Contains(field) && stored.Input?.BlobName is { } blobName)
             {
                 await store.DeleteAsync(blobName, cancellationToken);
             }

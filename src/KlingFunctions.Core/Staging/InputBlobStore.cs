@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Text;
+using Azure;
 using Azure.Storage;
 using Azure.Storage.Blobs.Models;
 using Azure.Storage.Blobs.Specialized;
@@ -33,17 +34,36 @@ public sealed class InputBlobStore(BlobContainers containers, ILogger<InputBlobS
     /// <summary>The block size of an input stored while it arrives: a file part, or a large JSON body's image.</summary>
     internal const int BlockBytes = 4 * 1024 * 1024;
 
+    /// <summary>
+    /// How much of a file part is looked at before it is stored: a PNG's size is in its first 24 bytes, a JPEG's frame
+    /// header follows its metadata segments, within this for almost every camera or editor.
+    /// </summary>
+    internal const int HeaderPeekBytes = 16 * 1024;
+
+    private const int InspectionBufferSize = 64 * 1024; // JPEG frame headers sit within the first few kilobytes
+
     /// <summary>At the HTTP edge: stores an uploaded file part (the caller owns and disposes the stream).</summary>
     public Task<StoredInput> StoreUploadAsync(string jobId, string field, Stream content, CancellationToken cancellationToken)
         // Not disposed: that would dispose the caller's stream.
         => StoreUploadAsync(jobId, field, new LimitedReadStream(content, SourceImageInspector.MaxImageBytes), cancellationToken);
 
-    /// <summary>The same, for content already limited to <see cref="SourceImageInspector.MaxImageBytes"/>.</summary>
+    /// <summary>
+    /// The same, for content already limited to <see cref="SourceImageInspector.MaxImageBytes"/>, with its header read
+    /// from its first <see cref="HeaderPeekBytes"/> (from the stored blob, for a JPEG whose frame header lies further in).
+    /// </summary>
     internal async Task<StoredInput> StoreUploadAsync(string jobId, string field, LimitedReadStream content, CancellationToken cancellationToken)
     {
         try
         {
-            return StoredInput.Stored(InputReference.Blob(await UploadAsync(jobId, field, content, cancellationToken)));
+            var head = await content.PeekAsync(HeaderPeekBytes, cancellationToken);
+            var header = await ImageHeaderReader.ReadAsync(head, cancellationToken);
+            var blobName = await UploadAsync(jobId, field, ImageFormats.Detect(head.Span), content, StreamedTransfer, cancellationToken);
+            if (!header.HasSize && header.Format == ImageFormat.Jpeg && content.BytesRead > head.Length)
+            {
+                header = (await InspectAsync(field, blobName, cancellationToken))?.Header ?? header;
+            }
+
+            return StoredInput.Stored(InputReference.Blob(blobName), new InspectedInput(field, blobName, content.BytesRead, header));
         }
         catch (ContentTooLargeException exception) when (exception.Limit == SourceImageInspector.MaxImageBytes)
         {
@@ -77,12 +97,31 @@ public sealed class InputBlobStore(BlobContainers containers, ILogger<InputBlobS
             }
 
             var format = ImageFormats.Detect(decoded.AsSpan(0, Math.Min(written, ImageFormats.SignatureLength)));
+            var header = await ImageHeaderReader.ReadAsync(decoded.AsMemory(0, written), cancellationToken);
             using var content = new MemoryStream(decoded, 0, written, writable: false);
-            return StoredInput.Stored(InputReference.Blob(await UploadAsync(jobId, field, format, content, transfer: default, cancellationToken)));
+            var blobName = await UploadAsync(jobId, field, format, content, transfer: default, cancellationToken);
+            return StoredInput.Stored(InputReference.Blob(blobName), new InspectedInput(field, blobName, written, header));
         }
         finally
         {
             ImageBuffers.Pool.Return(decoded);
+        }
+    }
+
+    /// <summary>A stored input's size and header, read from the blob (a few kilobytes); null when it is not there.</summary>
+    internal async Task<InspectedInput?> InspectAsync(string field, string blobName, CancellationToken cancellationToken)
+    {
+        var container = await containers.InputsAsync(cancellationToken);
+        try
+        {
+            await using var content = await container.GetBlobClient(blobName).OpenReadAsync(
+                new BlobOpenReadOptions(allowModifications: false) { BufferSize = InspectionBufferSize },
+                cancellationToken);
+            return new InspectedInput(field, blobName, content.Length, await ImageHeaderReader.ReadAsync(content, cancellationToken));
+        }
+        catch (RequestFailedException exception) when (exception.Status == 404)
+        {
+            return null;
         }
     }
 

@@ -28,6 +28,10 @@ public static class InputFields
         return $"{jobId}/{stem}{format.Extension()}";
     }
 
+    /// <summary><c>static_mask</c> or <c>dynamic_masks[i].mask</c>: checked against the image, not as one.</summary>
+    public static bool IsMask(string field)
+        => field == StaticMask || (IsImageField(field) && field.StartsWith(DynamicMaskPrefix, StringComparison.Ordinal));
+
     /// <summary><c>image</c>, <c>end_image</c>, <c>static_mask</c> or <c>dynamic_masks[i].mask</c>: a field that carries an image.</summary>
     public static bool IsImageField(string field) => BlobStem(field) is not null;
 

@@ -21,18 +21,31 @@ public static class SourceImageInspector
     public const int MinSide = 300;
 
     /// <param name="image">Null when the image could not be stored; masks are then checked on their own.</param>
-    /// <param name="endImage">The end frame, when the job has one.</param>
-    public static IReadOnlyList<StagingError> Check(InspectedInput? image, IReadOnlyList<InspectedInput> masks, InspectedInput? endImage = null)
+    public static IReadOnlyList<StagingError> Check(InspectedInput? image, IReadOnlyList<InspectedInput> masks)
     {
         ArgumentNullException.ThrowIfNull(masks);
+        return Check(image is null ? masks : [image, .. masks]);
+    }
+
+    /// <summary>
+    /// The same rules over whichever inputs there are, told apart by their fields: every frame (an image field that is not
+    /// a mask) is checked as the image, masks as masks against the <c>image</c> when it is among them. The HTTP edge
+    /// checks the bytes a request carries this way, before the job starts; staging, everything once URLs are fetched.
+    /// </summary>
+    public static IReadOnlyList<StagingError> Check(IReadOnlyList<InspectedInput> inputs)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
         var errors = new List<StagingError>();
-        foreach (var frame in new[] { image, endImage })
+        foreach (var frame in inputs.Where(input => !InputFields.IsMask(input.Field)))
         {
-            if (frame is not null && CheckFile(frame, errors))
+            if (CheckFile(frame, errors))
             {
                 CheckImageSize(frame, errors);
             }
         }
+
+        var image = inputs.FirstOrDefault(input => input.Field == InputFields.Image);
+        var masks = inputs.Where(input => InputFields.IsMask(input.Field));
 
         InspectedInput? reference = null;
         foreach (var mask in masks)

@@ -1,5 +1,3 @@
-using Azure;
-using Azure.Storage.Blobs.Models;
 using KlingFunctions.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -13,13 +11,10 @@ namespace KlingFunctions.Staging;
 /// </summary>
 public sealed class SourceImageStager(
     InputBlobStore store,
-    BlobContainers containers,
     PublicUrlFetcher fetcher,
     IOptions<StorageOptions> options,
     ILogger<SourceImageStager> logger)
 {
-    private const int InspectionBufferSize = 64 * 1024; // JPEG frame headers sit within the first few kilobytes
-
     public async Task<StagingResult> StageAsync(StagingRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -43,7 +38,7 @@ public sealed class SourceImageStager(
             }
         }
 
-        errors.AddRange(SourceImageInspector.Check(image, masks, endImage));
+        errors.AddRange(SourceImageInspector.Check([.. new[] { image, endImage }.OfType<InspectedInput>(), .. masks]));
         if (errors.Count > 0)
         {
             logger.LogInformation("Job {JobId} inputs rejected: {ErrorCount} problems in {Fields}", request.JobId, errors.Count, errors.Select(error => error.Field).Distinct());
@@ -94,18 +89,12 @@ public sealed class SourceImageStager(
             return null;
         }
 
-        var container = await containers.InputsAsync(cancellationToken);
-        try
-        {
-            await using var content = await container.GetBlobClient(blobName).OpenReadAsync(
-                new BlobOpenReadOptions(allowModifications: false) { BufferSize = InspectionBufferSize },
-                cancellationToken);
-            return new InspectedInput(field, blobName, content.Length, await ImageHeaderReader.ReadAsync(content, cancellationToken));
-        }
-        catch (RequestFailedException exception) when (exception.Status == 404)
+        var inspected = await store.InspectAsync(field, blobName, cancellationToken);
+        if (inspected is null)
         {
             errors.Add(new(field, "was not found in storage; upload it again."));
-            return null;
         }
+
+        return inspected;
     }
 }

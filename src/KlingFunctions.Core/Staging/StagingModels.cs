@@ -17,7 +17,12 @@ public sealed record StagingRequest(
     InputReference? Image,
     InputReference? StaticMask = null,
     IReadOnlyList<InputReference>? DynamicMasks = null,
-    InputReference? EndImage = null);
+    InputReference? EndImage = null)
+{
+    /// <summary>The blobs the request's inputs name (bytes the caller sent); retention deletes exactly these with the job.</summary>
+    public IEnumerable<string> BlobNames()
+        => new[] { Image, EndImage, StaticMask }.Concat(DynamicMasks ?? []).Select(input => input?.BlobName).OfType<string>();
+}
 
 /// <summary>A validated private blob in the inputs container, ready to be shared through a SAS URL.</summary>
 public sealed record StagedImage(string Field, string BlobName, ImageFormat Format, int Width, int Height, long Bytes);
@@ -38,10 +43,13 @@ public sealed record StagingResult(
     public static StagingResult Failed(IReadOnlyList<StagingError> errors) => new(null, null, [], errors);
 }
 
-/// <summary>What the HTTP edge keeps of one input: a reference for the orchestration, or why it was refused.</summary>
-public sealed record StoredInput(InputReference? Input, StagingError? Error)
+/// <summary>
+/// What the HTTP edge keeps of one input: a reference for the orchestration, or why it was refused; and for bytes the
+/// caller sent, their header, so that the edge checks them as staging would before the job starts.
+/// </summary>
+public sealed record StoredInput(InputReference? Input, StagingError? Error, InspectedInput? Inspected = null)
 {
-    public static StoredInput Stored(InputReference input) => new(input, null);
+    public static StoredInput Stored(InputReference input, InspectedInput? inspected = null) => new(input, null, inspected);
 
     public static StoredInput Rejected(StagingError error) => new(null, error);
 }

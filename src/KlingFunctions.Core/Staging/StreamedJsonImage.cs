@@ -95,7 +95,8 @@ public sealed class StreamedJsonImage(InputBlobStore store, string owner) : IAsy
         }
 
         store.Stored(owner, field, blobName!, written);
-        return StoredInput.Stored(InputReference.Blob(blobName!));
+        var header = await ImageHeaderReader.ReadAsync(decoded.AsMemory(0, written), cancellationToken);
+        return StoredInput.Stored(InputReference.Blob(blobName!), new InspectedInput(field, blobName!, written, header));
     }
 
     /// <summary>Waits for the blocks in flight, then returns the pooled buffers.</summary>

@@ -1,3 +1,4 @@
+using KlingFunctions.DevHost.Hosting;
 using KlingFunctions.Workflow;
 using Microsoft.DurableTask.Client;
 
@@ -8,9 +9,12 @@ namespace KlingFunctions.DevHost.Durable;
 /// every <c>DevHost:PurgeInterval</c>, so that Azurite's tables do not grow (and slow down) with every job ever run.
 /// </summary>
 internal sealed class RetentionService(JobRetention retention, DurableTaskClient durable, DevHostSettings settings, TimeProvider time, ILogger<RetentionService> logger)
-    : BackgroundService
+    : RestartingBackgroundService(time, logger)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    private readonly TimeProvider time = time;
+    private readonly ILogger<RetentionService> logger = logger;
+
+    protected override async Task RunAsync(CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -26,5 +30,4 @@ internal sealed class RetentionService(JobRetention retention, DurableTaskClient
             await Task.Delay(settings.PurgeInterval, time, stoppingToken);
         }
     }
-
 }

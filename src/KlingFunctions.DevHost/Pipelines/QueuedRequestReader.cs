@@ -1,6 +1,6 @@
-using Azure;
 using Azure.Storage.Queues;
 using Azure.Storage.Queues.Models;
+using KlingFunctions.DevHost.Hosting;
 using KlingFunctions.Pipelines;
 using KlingFunctions.Workflow;
 using Microsoft.DurableTask.Client;
@@ -10,10 +10,11 @@ namespace KlingFunctions.DevHost.Pipelines;
 
 /// <summary>
 /// The DevHost's stand-in for the Functions app's queue trigger: reads <c>Pipelines:RequestQueue</c> in the DevHost's
-/// storage (Azurite) and hands each message to Core's <see cref="QueuedVideoRequests"/>, as the trigger does. A message
-/// is hidden while it is handled and deleted once its job has started or it was moved to the poison queue; a failed
-/// start leaves it to reappear, and after <c>Pipelines:MaxDequeueCount</c> deliveries it goes to the poison queue, as
-/// the Functions host does.
+/// storage (Azurite), undecoded as the trigger does with host.json's <c>messageEncoding: none</c>, and hands each message
+/// to Core's <see cref="QueuedVideoRequests"/>. A message is hidden while it is handled and deleted once its job has
+/// started or it was moved to the poison queue; a failed start leaves it to reappear, and its last delivery
+/// (<c>Pipelines:MaxDequeueCount</c>) goes to the poison queue, as on the Functions host. Whatever a message holds and
+/// whatever storage does, the reader goes on: a failed read is tried again after a growing pause.
 /// </summary>
 internal sealed class QueuedRequestReader(
     QueuedVideoRequests requests,
@@ -22,7 +23,7 @@ internal sealed class QueuedRequestReader(
     IOptions<PipelineOptions> options,
     DevHostSettings settings,
     TimeProvider time,
-    ILogger<QueuedRequestReader> logger) : BackgroundService
+    ILogger<QueuedRequestReader> logger) : RestartingBackgroundService(time, logger)
 {
     /// <summary>How long a received message stays hidden: longer than any start, as the Functions host's lock is.</summary>
     private static readonly TimeSpan VisibilityTimeout = TimeSpan.FromMinutes(5);
@@ -32,10 +33,14 @@ internal sealed class QueuedRequestReader(
 
     private const int BatchSize = 16;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    private readonly TimeProvider time = time;
+    private readonly ILogger<QueuedRequestReader> logger = logger;
+
+    protected override async Task RunAsync(CancellationToken stoppingToken)
     {
         var queue = queues.GetQueueClient(options.Value.RequestQueue);
         var jobs = new DurableVideoJobClient(durable);
+        var backoff = new Backoff();
         var created = false;
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -50,11 +55,15 @@ internal sealed class QueuedRequestReader(
                 }
 
                 messages = (await queue.ReceiveMessagesAsync(BatchSize, VisibilityTimeout, stoppingToken)).Value;
+                backoff.Reset();
             }
-            catch (RequestFailedException exception)
+            catch (Exception exception) when (exception is not OperationCanceledException)
             {
-                logger.LogWarning(exception, "Queue {Queue} could not be read; trying again", queue.Name);
-                messages = [];
+                // Storage unreachable or answering errors (the SDK's own retries are spent): not a reason to stop.
+                var pause = backoff.Next();
+                logger.LogWarning(exception, "Queue {Queue} could not be read; trying again in {Pause}", queue.Name, pause);
+                await Task.Delay(pause, time, stoppingToken);
+                continue;
             }
 
             foreach (var message in messages)
@@ -74,15 +83,7 @@ internal sealed class QueuedRequestReader(
     {
         try
         {
-            if (message.DequeueCount > options.Value.MaxDequeueCount)
-            {
-                await requests.GiveUpAsync(message.MessageText, message.MessageId, message.DequeueCount - 1, stoppingToken);
-            }
-            else
-            {
-                await requests.HandleAsync(message.MessageText, message.MessageId, jobs, stoppingToken);
-            }
-
+            await requests.HandleDeliveryAsync(message.MessageText, message.MessageId, message.DequeueCount, jobs, stoppingToken);
             await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, stoppingToken);
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
@@ -92,11 +93,10 @@ internal sealed class QueuedRequestReader(
             {
                 await queue.UpdateMessageAsync(message.MessageId, message.PopReceipt, visibilityTimeout: RetryDelay, cancellationToken: stoppingToken);
             }
-            catch (RequestFailedException)
+            catch (Exception) when (!stoppingToken.IsCancellationRequested)
             {
                 // Then it reappears when its visibility timeout ends.
             }
         }
     }
-
 }

@@ -221,17 +221,18 @@ public sealed class StreamedRequestReadingTests(AzuriteFixture azurite) : IAsync
     {
         var store = services.GetRequiredService<InputBlobStore>();
         var files = new IncomingImages(store, jobId, hashed: false);
+        var kept = new HashSet<string>(StringComparer.Ordinal);
         try
         {
-            return await ReadAndStoreAsync(request, files, cancellationToken);
+            return await ReadAndStoreAsync(request, files, kept, cancellationToken);
         }
         finally
         {
-            await files.DiscardAsync(new HashSet<string>(files.Fields, StringComparer.Ordinal), CancellationToken.None);
+            await files.DiscardAsync(kept, CancellationToken.None);
         }
     }
 
-    private static async Task<IResult> ReadAndStoreAsync(HttpRequest request, IncomingImages files, CancellationToken cancellationToken)
+    private static async Task<IResult> ReadAndStoreAsync(HttpRequest request, IncomingImages files, HashSet<string> kept, CancellationToken cancellationToken)
     {
         using var read = await new IncomingVideoRequestReader(Options.Create(new ApiOptions())).ReadAsync(request, files, cancellationToken);
         if (read.Request is not { } incoming)
@@ -246,6 +247,8 @@ public sealed class StreamedRequestReadingTests(AzuriteFixture azurite) : IAsync
         }
 
         var stored = new Dictionary<string, string?>(StringComparer.Ordinal);
+        kept.UnionWith(files.Fields);
+        kept.UnionWith(incoming.Texts.Keys);
         foreach (var field in files.Fields)
         {
             stored[field] = files.Find(field)!.Input?.BlobName ?? files.Find(field)!.Error!.Message;

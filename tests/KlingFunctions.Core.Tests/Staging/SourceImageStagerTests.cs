@@ -95,6 +95,31 @@ public sealed class SourceImageStagerTests(AzuriteFixture azurite) : IAsyncLifet
     }
 
     [Fact]
+    public async Task An_end_frame_from_a_url_is_fetched_into_our_own_blob_and_staged_beside_the_image()
+    {
+        var jpeg = TestImages.Jpeg(1024, 768);
+        await using var server = await LocalWebServer.StartAsync(app => app.MapGet("/last.jpg", () => Results.Bytes(jpeg, "image/jpeg")));
+
+        var result = await Stager.StageAsync(new StagingRequest(jobId, await UploadAsync("image", TestImages.Png(1024, 768)), EndImage: InputReference.FromUrl(server.Url("/last.jpg"))), CancellationToken.None);
+
+        Assert.True(result.Succeeded, string.Join(" ", result.Errors));
+        Assert.Equal(new StagedImage("end_image", $"{jobId}/end_image.jpg", ImageFormat.Jpeg, 1024, 768, jpeg.Length), result.EndImage);
+        Assert.Equal(jpeg, (await InputBlob($"{jobId}/end_image.jpg").DownloadContentAsync()).Value.Content.ToArray());
+    }
+
+    [Fact]
+    public async Task An_end_frame_from_a_url_is_held_to_the_image_rules()
+    {
+        await using var server = await LocalWebServer.StartAsync(app => app.MapGet("/last.png", () => Results.Bytes(TestImages.Png(1000, 300), "image/png")));
+
+        var result = await Stager.StageAsync(new StagingRequest(jobId, await UploadAsync("image", TestImages.Png(1000, 600)), EndImage: InputReference.FromUrl(server.Url("/last.png"))), CancellationToken.None);
+
+        var error = Assert.Single(result.Errors);
+        Assert.Equal("end_image", error.Field);
+        Assert.Contains("aspect ratio of 3.333:1", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Masks_of_the_image_aspect_ratio_and_one_resolution_are_staged()
     {
         var request = new StagingRequest(

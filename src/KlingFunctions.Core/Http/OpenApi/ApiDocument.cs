@@ -20,8 +20,15 @@ namespace KlingFunctions.Http.OpenApi;
 /// Microsoft.AspNetCore.OpenApi from <see cref="KlingApiEndpoints"/>, the endpoints the DevHost serves, mapped once
 /// more into an application of their own that is built but never started: the Functions app has no ASP.NET Core
 /// endpoints to generate from, and one generator gives both hosts the same document. Generated once per process.
+/// It is written for tools (linters, client generators, validating proxies): anonymous operations say
+/// <c>security: []</c>, every enum has its type, a 202 declares its <c>Location</c>, and the answers the Functions host
+/// gives on its own (401 without a key, 429 when throttled) are declared beside the app's problems.
 /// </summary>
-public sealed class ApiDocument
+/// <param name="functionKeyOptional">
+/// The DevHost's document: it checks no key, so the key is optional there (<c>security: [{functionKey: []}, {}]</c>) and
+/// a validating proxy lets keyless calls through, as the DevHost does.
+/// </param>
+public sealed class ApiDocument(bool functionKeyOptional = false)
 {
     public const string Json = "application/json";
     public const string Multipart = "multipart/form-data";
@@ -30,7 +37,7 @@ public sealed class ApiDocument
 
     private const string DocumentName = "v1";
 
-    private readonly Lazy<Task<string>> json = new(GenerateAsync);
+    private readonly Lazy<Task<string>> json = new(() => GenerateAsync(functionKeyOptional));
 
     /// <summary>The document as OpenAPI 3.1 JSON.</summary>
     public Task<string> GetJsonAsync() => json.Value;
@@ -38,7 +45,7 @@ public sealed class ApiDocument
     public async Task<IResult> ServeAsync(CancellationToken cancellationToken)
         => TypedResults.Text(await GetJsonAsync().WaitAsync(cancellationToken), Json);
 
-    private static async Task<string> GenerateAsync()
+    private static async Task<string> GenerateAsync(bool functionKeyOptional)
     {
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ApplicationName = "KlingFunctions" });
         builder.Services.AddRouting();
@@ -61,19 +68,32 @@ public sealed class ApiDocument
             options.AddDocumentTransformer((document, _, _) =>
             {
                 Describe(document);
+                ToolAnswers.Declare(document, functionKeyOptional);
                 return Task.CompletedTask;
             });
             options.AddSchemaTransformer((schema, context, _) =>
             {
-                if (context.JsonTypeInfo.Type == typeof(JobError) && schema.Properties?.TryGetValue("code", out var code) == true && code is OpenApiSchema codeSchema)
+                var type = context.JsonTypeInfo.Type;
+                if (type.IsEnum)
+                {
+                    // Enums are written as strings (JsonStringEnumConverter): tools need the type to generate them.
+                    schema.Type = JsonSchemaType.String;
+                }
+
+                if (type == typeof(JobError) && schema.Properties?.TryGetValue("code", out var code) == true && code is OpenApiSchema codeSchema)
                 {
                     codeSchema.Enum = [.. ErrorCodes().Select(value => (JsonNode)JsonValue.Create(value))];
                     codeSchema.Description = "Stable error codes for pipelines to branch on (README \"HTTP API\").";
                 }
 
-                if (context.JsonTypeInfo.Type == typeof(VideoRequest) && schema.Properties?.TryGetValue(VideoFields.Model, out var model) == true && model is OpenApiSchema modelSchema)
+                if (type == typeof(VideoRequest) && schema.Properties?.TryGetValue(VideoFields.Model, out var model) == true && model is OpenApiSchema modelSchema)
                 {
                     MultipartForm.DescribeModel(modelSchema);
+                }
+
+                if (type == typeof(VideoRequest) && schema.Properties?.TryGetValue(VideoFields.Duration, out var duration) == true && duration is OpenApiSchema durationSchema)
+                {
+                    MultipartForm.DescribeDuration(durationSchema);
                 }
 
                 return Task.CompletedTask;
@@ -104,7 +124,10 @@ public sealed class ApiDocument
             Description = "Turns a still image and a prompt (or, on the models that allow it, a prompt alone) into a short video with Freepik's Kling models (GET /api/models), durably. "
                 + "Both hosts (the Azure Functions app and the DevHost) serve this API under /api; the Functions app requires a function key except on the webhook, the health check and this document.",
         };
-        document.Servers = [];
+        document.Tags = new HashSet<OpenApiTag> { new() { Name = "KlingFunctions", Description = "Video jobs, Freepik's webhook, health and this document." } };
+
+        // Relative: the document is served by the API it describes, on either host.
+        document.Servers = [new OpenApiServer { Url = "/", Description = "The host that serves this document." }];
         document.Components ??= new OpenApiComponents();
         document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
         document.Components.SecuritySchemes[FunctionKeyScheme] = new OpenApiSecurityScheme
@@ -112,7 +135,7 @@ public sealed class ApiDocument
             Type = SecuritySchemeType.ApiKey,
             In = ParameterLocation.Header,
             Name = FunctionKeyHeader,
-            Description = "The Functions app's function key (or ?code=…). The DevHost does not check keys.",
+            Description = "The Functions app's function key (or ?code=…). The DevHost does not check keys: its document marks the key optional.",
         };
     }
 
@@ -123,7 +146,7 @@ public sealed class ApiDocument
         return Task.CompletedTask;
     }
 
-    internal static Task DescribeStartVideo(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
+    internal static async Task DescribeStartVideo(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
     {
         operation.Parameters ??= [];
         operation.Parameters.Add(new OpenApiParameter
@@ -133,15 +156,19 @@ public sealed class ApiDocument
             Description = $"The same key with the same request returns the same job, never a second Freepik task; with a different request, 422. At most {JobIds.MaxIdempotencyKeyLength} characters.",
             Schema = new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = JobIds.MaxIdempotencyKeyLength },
         });
-        if (operation.RequestBody?.Content?.TryGetValue(Multipart, out var multipart) == true)
+        operation.RequestBody = new OpenApiRequestBody
         {
-            multipart.Schema = MultipartForm.Schema();
-        }
-
-        return Task.CompletedTask;
+            Required = true,
+            Description = $"JSON, or {Multipart} with the images as file parts. Any other media type is answered 415.",
+            Content = new Dictionary<string, OpenApiMediaType>
+            {
+                [Json] = new() { Schema = await ComponentAsync<VideoRequest>(context, cancellationToken) },
+                [Multipart] = new() { Schema = MultipartForm.Schema() },
+            },
+        };
     }
 
-    internal static Task DescribeFreepikWebhook(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
+    internal static async Task DescribeFreepikWebhook(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
     {
         operation.Parameters ??= [];
         operation.Parameters.Add(new OpenApiParameter
@@ -163,7 +190,25 @@ public sealed class ApiDocument
             });
         }
 
-        return Task.CompletedTask;
+        operation.RequestBody = new OpenApiRequestBody
+        {
+            Required = true,
+            Content = new Dictionary<string, OpenApiMediaType> { [Json] = new() { Schema = await ComponentAsync<FreepikWebhookReceiver.WebhookDelivery>(context, cancellationToken) } },
+        };
+    }
+
+    /// <summary>
+    /// A request body's schema as a component. Bodies are described here rather than with <c>Accepts</c>, whose metadata
+    /// would make routing answer other media types itself, with an empty 415; the endpoint answers them as a problem, as
+    /// the Functions app does.
+    /// </summary>
+    private static async Task<IOpenApiSchema> ComponentAsync<T>(OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
+    {
+        var schema = await context.GetOrCreateSchemaAsync(typeof(T), cancellationToken: cancellationToken);
+        var document = context.Document!;
+        var id = typeof(T).Name;
+        document.AddComponent(id, schema);
+        return new OpenApiSchemaReference(id, document);
     }
 
     /// <summary>The document's application is built, never started: it needs a server to be built, and no address.</summary>
