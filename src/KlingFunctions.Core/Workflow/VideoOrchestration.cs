@@ -22,6 +22,9 @@ public sealed class VideoOrchestration : TaskOrchestrator<VideoJobInput, VideoJo
     /// <summary>The event a job sends the next in line when it gives a Freepik slot back.</summary>
     public const string SlotFreedEventName = "FreepikSlotFreed";
 
+    /// <summary>The event <c>POST /api/videos/{id}/cancel</c> raises: the job stops at its next wait and ends Canceled through its finish.</summary>
+    public const string CancelRequestedEventName = "CancelRequested";
+
     /// <summary>Every ending, expected or not, goes through <see cref="JobFinish.FinishAsync"/>: the outcome is reported and the caller called back.</summary>
     public override async Task<VideoJobResult> RunAsync(TaskOrchestrationContext context, VideoJobInput input)
     {
