@@ -64,7 +64,7 @@ public sealed class VideoApi(VideoJobStarter starter, JobViewFactory views, Free
 
         // A terminated orchestration runs no more code, so its Freepik slot (or place in line) is given back here and
         // the next in line woken. Should it take a slot again before the terminate lands, that slot lapses at its deadline.
-        await jobs.WakeForSlotAsync(await slots.ReleaseAsync(slots.CurrentPool, id, cancellationToken), slots.CurrentPool, cancellationToken);
+        await jobs.WakeForSlotAsync(await slots.ReleaseAsync(new SlotRelease(slots.CurrentPool, id), cancellationToken), slots.CurrentPool, cancellationToken);
 
         // Durable terminates asynchronously, so the job may still read Running; but if it finished between the
         // read and the terminate, it was not canceled.

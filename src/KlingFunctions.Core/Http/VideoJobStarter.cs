@@ -128,6 +128,7 @@ public sealed class VideoJobStarter(
             CallbackUrl = incoming.Request.CallbackUrl,
             RequestFingerprint = fingerprint,
             Settings = workflow.Value.ToSettings(webhooksEnabled: !string.IsNullOrWhiteSpace(webhooks.Value.PublicBaseUrl)) with { PublishEvents = events.Enabled },
+            SlotPool = ApiKeyPool.Of(freepik.Value.ApiKey),
         };
 
         // The job as it is the moment it starts: the engine need not be asked again.

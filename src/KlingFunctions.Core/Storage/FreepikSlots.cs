@@ -7,15 +7,18 @@ namespace KlingFunctions.Storage;
 
 /// <summary>
 /// Freepik's per-account limit on tasks in flight (<c>Freepik:MaxConcurrentTasks</c>), shared by every instance of
-/// the app through one blob per API key: who holds a slot, and who waits for one in order of arrival. Each change
-/// is a read and a conditional write (ETag), repeated when another instance wrote first, so the limit holds across
-/// instances and restarts. Nothing can hold a slot for ever: a holder's claim lapses at its job's deadline (when the
-/// job has ended whatever happened to it) and a waiter that stops asking drops out of the line.
+/// the app, per API key (a pool): one small blob of the pool's holders, at most the limit of them, each change a read
+/// and a conditional write (ETag), so the limit holds across instances and restarts; and the line of jobs waiting,
+/// one blob per waiter in order of arrival (<see cref="SlotWaiters"/>). Nothing holds a slot or a place for ever: a
+/// holder's claim lapses at the end of its job's generation, a waiter that stops asking drops out of the line.
 /// </summary>
 public sealed class FreepikSlots(
     BlobContainers containers, IOptions<FreepikOptions> freepik, TimeProvider time, ILogger<FreepikSlots> logger)
 {
     private const string Prefix = "freepik-slots/";
+
+    /// <summary>A waiter woken to take a free slot that has not asked within this has ended: it drops out of the line.</summary>
+    private static readonly TimeSpan OfferGrace = TimeSpan.FromMinutes(1);
 
     private readonly Lock queueLock = new();
 
@@ -26,57 +29,95 @@ public sealed class FreepikSlots(
     /// <summary>The pool of the API key configured now: hashed, so the blob's name gives nothing away.</summary>
     public string CurrentPool { get; } = ApiKeyPool.Of(freepik.Value.ApiKey);
 
+    private int Limit => freepik.Value.MaxConcurrentTasks;
+
     /// <summary>
-    /// Takes a slot for <paramref name="jobId"/> when one is free and no earlier arrival waits for it; otherwise puts
-    /// the job in line (or keeps it there). Repeating the call for a job that already holds a slot grants it again.
+    /// Takes a slot of the job's pool for it when one is free and it is among the first in line for the free ones;
+    /// otherwise keeps it in line (puts it there on its first ask). Asking again while holding grants it again.
     /// </summary>
-    /// <param name="arrived">Orders the line; a job keeps it across its own retries, so it never loses its place.</param>
-    /// <param name="expiresAt">When the job has certainly ended, so that its slot can no longer be held.</param>
-    /// <param name="staleAfter">How long a waiter may go without asking before it drops out of the line.</param>
-    public Task<SlotGrant> AcquireAsync(string jobId, DateTimeOffset arrived, DateTimeOffset expiresAt, TimeSpan staleAfter, CancellationToken cancellationToken)
-        => ChangeAsync(CurrentPool, pool =>
+    public async Task<SlotGrant> AcquireAsync(SlotRequest ask, CancellationToken cancellationToken)
+    {
+        var pool = ask.Pool ?? CurrentPool;
+        var line = await LineAsync(pool, cancellationToken);
+        var now = time.GetUtcNow();
+        var waiter = new SlotWaiter(ask.JobId, ask.Arrived, ask.Joined ?? 0, now + ask.AskAgainWithin, ask.WaitUntil);
+        var joined = ask.Joined;
+        if (joined is null || !await line.RefreshAsync(waiter, cancellationToken))
         {
-            var now = time.GetUtcNow();
-            pool.Expire(now, logger);
-            var limit = freepik.Value.MaxConcurrentTasks;
-            if (pool.Holders.Any(holder => holder.JobId == jobId))
+            // A new arrival (or one that dropped out and came back): counted, for the place of those beyond the front page.
+            joined = await ChangeAsync(pool, head => (true, ++head.Joined), cancellationToken);
+            await line.JoinAsync(waiter with { Joined = joined.Value }, cancellationToken);
+        }
+
+        var (front, dropped) = await line.FrontAsync(now, cancellationToken);
+        var rank = front.FindIndex(w => w.JobId == ask.JobId);
+        var grant = await ChangeAsync(pool, head =>
+        {
+            var changed = head.Expire(now, logger) | dropped > 0;
+            head.Left += dropped;
+            if (head.Holders.Any(holder => holder.JobId == ask.JobId))
             {
-                return (false, new SlotGrant(CurrentPool, true, 0, pool.Holders.Count, limit));
+                return (changed, new SlotGrant(pool, true, 0, head.Holders.Count, Limit, joined.Value));
             }
 
-            pool.Waiters.RemoveAll(waiter => waiter.JobId == jobId);
-            pool.Waiters.Add(new SlotWaiter(jobId, arrived, now + staleAfter, expiresAt));
-            pool.Waiters.Sort(SlotWaiter.ByArrival);
-            var place = pool.Waiters.FindIndex(waiter => waiter.JobId == jobId);
-            var free = limit - pool.Holders.Count;
-            if (place < free)
+            var free = Limit - head.Holders.Count;
+            if (rank >= 0 && rank < free)
             {
-                pool.Waiters.RemoveAt(place);
-                pool.Holders.Add(new SlotHolder(jobId, now, expiresAt));
-                return (true, new SlotGrant(CurrentPool, true, 0, pool.Holders.Count, limit));
+                head.Holders.Add(new SlotHolder(ask.JobId, now, now + ask.HoldFor));
+                head.Left++;
+                return (true, new SlotGrant(pool, true, 0, head.Holders.Count, Limit, joined.Value));
             }
 
-            return (true, new SlotGrant(CurrentPool, false, place - Math.Max(free, 0) + 1, pool.Holders.Count, limit));
+            // Beyond the front page, the arrivals counted since it joined tell how far back it stands.
+            var ahead = rank >= 0 ? rank : Math.Max(front.Count, (int)Math.Min(int.MaxValue, joined.Value - head.Left - 1));
+            return (changed, new SlotGrant(pool, false, ahead, head.Holders.Count, Limit, joined.Value));
         }, cancellationToken);
 
-    /// <summary>Gives up <paramref name="jobId"/>'s slot, or its place in line; repeating it changes nothing.</summary>
-    /// <returns>The jobs first in line now, which may take the slots free: worth waking.</returns>
-    public Task<IReadOnlyList<string>> ReleaseAsync(string poolId, string jobId, CancellationToken cancellationToken)
-        => ChangeAsync(poolId, pool =>
+        if (grant.Granted)
         {
-            var changed = pool.Holders.RemoveAll(holder => holder.JobId == jobId) + pool.Waiters.RemoveAll(waiter => waiter.JobId == jobId) > 0;
-            var free = Math.Max(freepik.Value.MaxConcurrentTasks - pool.Holders.Count, 0);
-            return (changed, (IReadOnlyList<string>)[.. pool.Waiters.Take(free).Select(waiter => waiter.JobId)]);
+            await line.LeaveAsync(ask.JobId, ask.Arrived, cancellationToken);
+        }
+
+        return grant;
+    }
+
+    /// <summary>Gives up the job's slot, or its place in line; repeating it changes nothing.</summary>
+    /// <returns>The live jobs first in line now, which may take the slots free: worth waking.</returns>
+    public async Task<IReadOnlyList<string>> ReleaseAsync(SlotRelease release, CancellationToken cancellationToken)
+    {
+        var line = await LineAsync(release.Pool, cancellationToken);
+        var now = time.GetUtcNow();
+        var left = release.Arrived is { } arrived && await line.LeaveAsync(release.JobId, arrived, cancellationToken) ? 1 : 0;
+
+        // The lapsed waiters are dropped before choosing whom to wake: a wake-up for an ended job would be lost.
+        var (front, dropped) = await line.FrontAsync(now, cancellationToken);
+        var free = await ChangeAsync(release.Pool, head =>
+        {
+            var changed = head.Holders.RemoveAll(holder => holder.JobId == release.JobId) > 0 | head.Expire(now, logger) | left + dropped > 0;
+            head.Left += left + dropped;
+            return (changed, Limit - head.Holders.Count);
         }, cancellationToken);
 
-    /// <summary>The pool as stored now: who holds a slot and who waits.</summary>
+        var next = front.Where(waiter => waiter.JobId != release.JobId).Take(Math.Max(free, 0)).ToList();
+        foreach (var waiter in next)
+        {
+            await line.OfferAsync(waiter, now, OfferGrace, cancellationToken);
+        }
+
+        return [.. next.Select(waiter => waiter.JobId)];
+    }
+
+    /// <summary>The pool's holders as stored now.</summary>
     public async Task<SlotPool> ReadAsync(string poolId, CancellationToken cancellationToken)
-        => (await ConditionalJsonBlob.ReadAsync<SlotPool>(await BlobAsync(poolId, cancellationToken), cancellationToken)).Value;
+        => (await ConditionalJsonBlob.ReadAsync<SlotPool>(await HeadAsync(poolId, cancellationToken), cancellationToken)).Value;
+
+    private async Task<SlotWaiters> LineAsync(string poolId, CancellationToken cancellationToken)
+        => new(await containers.InputsAsync(cancellationToken), poolId, logger);
 
     /// <summary>
-    /// Queues the change for this instance's next write of the pool. Changes that arrive while a write is under way
-    /// go together in the next one (a group commit): one read and one write for many jobs, instead of each change
-    /// waiting its turn or colliding with this instance's own writes on the blob's ETag.
+    /// Queues the change for this instance's next write of the pool's head. Changes that arrive while a write is
+    /// under way go together in the next one (a group commit): one read and one write for many jobs, instead of each
+    /// change waiting its turn or colliding with this instance's own writes on the blob's ETag.
     /// </summary>
     private async Task<T> ChangeAsync<T>(string poolId, Func<SlotPool, (bool Changed, T Result)> change, CancellationToken cancellationToken)
     {
@@ -127,7 +168,7 @@ public sealed class FreepikSlots(
 
             try
             {
-                await CommitAsync(await BlobAsync(poolId, CancellationToken.None), batch);
+                await CommitAsync(await HeadAsync(poolId, CancellationToken.None), batch);
             }
             catch (Exception exception)
             {
@@ -139,7 +180,7 @@ public sealed class FreepikSlots(
         }
     }
 
-    /// <summary>Applies the batch to the pool as read (again, when another instance wrote first) and completes each change.</summary>
+    /// <summary>Applies the batch to the head as read (again, when another instance wrote first) and completes each change.</summary>
     private async Task CommitAsync(BlobClient blob, List<PendingChange> batch)
     {
         // No caller's token: the batch is everyone's. Storage's own timeouts bound it.
@@ -158,50 +199,56 @@ public sealed class FreepikSlots(
         }
     }
 
-    private async Task<BlobClient> BlobAsync(string poolId, CancellationToken cancellationToken)
+    private async Task<BlobClient> HeadAsync(string poolId, CancellationToken cancellationToken)
         => (await containers.InputsAsync(cancellationToken)).GetBlobClient($"{Prefix}{poolId}.json");
 
-    /// <summary>One queued change: applied to the pool as read, possibly more than once when the write loses a race.</summary>
+    /// <summary>One queued change: applied to the head as read, possibly more than once when the write loses a race.</summary>
     private sealed record PendingChange(Func<SlotPool, (bool Changed, object? Result)> Apply)
     {
         public TaskCompletionSource<object?> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }
 
+/// <summary>A job asking for a slot of its pool (<see cref="FreepikSlots.AcquireAsync"/>).</summary>
+/// <param name="Pool">The pool of the API key the job started with; null for a job started before jobs recorded it (the current key's).</param>
+/// <param name="Arrived">Orders the line: the job's creation, kept across its retries, so it never loses its place.</param>
+/// <param name="Joined">What the previous grant answered, once the job is in line; null on its first ask.</param>
+/// <param name="AskAgainWithin">How long the job may go without asking again before it drops out of the line.</param>
+/// <param name="WaitUntil">When the job stops waiting in line (<c>Workflow:MaxWaitForSlot</c>): its place lapses then.</param>
+/// <param name="HoldFor">How long a slot granted now may be held before it lapses: the job's generation and a margin.</param>
+public sealed record SlotRequest(string JobId, string? Pool, DateTimeOffset Arrived, long? Joined, TimeSpan AskAgainWithin, DateTimeOffset WaitUntil, TimeSpan HoldFor);
+
+/// <param name="Arrived">The job's arrival when it may be in line (its place is given back too); null when it only held a slot.</param>
+public sealed record SlotRelease(string Pool, string JobId, DateTimeOffset? Arrived = null);
+
 /// <summary>What <see cref="FreepikSlots.AcquireAsync"/> decided.</summary>
 /// <param name="Pool">The pool the slot belongs to: the one to release it in, whatever the API key is by then.</param>
-/// <param name="Ahead">When not granted: the job's place in line (1 = next).</param>
-public sealed record SlotGrant(string Pool, bool Granted, int Ahead, int InUse, int Limit);
+/// <param name="Ahead">When not granted: how many jobs are ahead of it in line (0 = next).</param>
+/// <param name="Joined">The job's count among the pool's arrivals: passed back with its next ask.</param>
+public sealed record SlotGrant(string Pool, bool Granted, int Ahead, int InUse, int Limit, long Joined);
 
-/// <summary>One API key's slots as stored: holders, and waiters in order of arrival.</summary>
+/// <summary>One API key's slots as stored: the holders, and the line's counts of arrivals and departures.</summary>
 public sealed record SlotPool
 {
     public List<SlotHolder> Holders { get; init; } = [];
 
-    public List<SlotWaiter> Waiters { get; init; } = [];
+    /// <summary>Arrivals in line so far.</summary>
+    public long Joined { get; set; }
 
-    /// <summary>Drops the claims no job can still be using.</summary>
-    internal void Expire(DateTimeOffset now, ILogger logger)
+    /// <summary>Departures from the line so far (granted a slot, gone, or dropped out): <c>Joined - Left</c> are waiting.</summary>
+    public long Left { get; set; }
+
+    /// <summary>Drops the claims no job can still be using; true when there were any.</summary>
+    internal bool Expire(DateTimeOffset now, ILogger logger)
     {
         foreach (var holder in Holders.Where(holder => holder.ExpiresAt <= now))
         {
             // Its job ended without giving the slot back (terminated from outside, or its release failed).
-            logger.LogWarning("The Freepik slot of job {JobId}, held since {Since}, lapsed at the job's deadline", holder.JobId, holder.Since);
+            logger.LogWarning("The Freepik slot of job {JobId}, held since {Since}, lapsed", holder.JobId, holder.Since);
         }
 
-        Holders.RemoveAll(holder => holder.ExpiresAt <= now);
-        Waiters.RemoveAll(waiter => waiter.ExpiresAt <= now || waiter.AskAgainBy < now);
+        return Holders.RemoveAll(holder => holder.ExpiresAt <= now) > 0;
     }
 }
 
 public sealed record SlotHolder(string JobId, DateTimeOffset Since, DateTimeOffset ExpiresAt);
-
-/// <param name="AskAgainBy">A waiter that has not asked again by then (its job ended) leaves the line.</param>
-public sealed record SlotWaiter(string JobId, DateTimeOffset Arrived, DateTimeOffset AskAgainBy, DateTimeOffset ExpiresAt)
-{
-    public static readonly Comparison<SlotWaiter> ByArrival = (a, b) =>
-    {
-        var order = a.Arrived.CompareTo(b.Arrived);
-        return order != 0 ? order : string.CompareOrdinal(a.JobId, b.JobId);
-    };
-}

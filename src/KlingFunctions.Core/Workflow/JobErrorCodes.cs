@@ -14,6 +14,9 @@ public static class JobErrorCodes
     public const string SubmitOutcomeUnknown = "SubmitOutcomeUnknown";
     public const string ArchiveFailed = "ArchiveFailed";
     public const string DeadlineExceeded = "DeadlineExceeded";
+
+    /// <summary>The job waited in line for a Freepik slot longer than <c>Workflow:MaxWaitForSlot</c> (TimedOut): nothing was submitted or paid.</summary>
+    public const string SlotWaitExceeded = "SlotWaitExceeded";
     public const string Canceled = "Canceled";
     public const string InternalError = "InternalError";
 

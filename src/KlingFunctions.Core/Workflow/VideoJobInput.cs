@@ -28,6 +28,13 @@ public sealed record VideoJobInput
     public string? RequestFingerprint { get; init; }
 
     public required WorkflowSettings Settings { get; init; }
+
+    /// <summary>
+    /// The Freepik slots this job's creates count against: the API key's pool when it started, so that the job gives
+    /// its slot back where it took it even when the key changes. Null in jobs started before it was recorded: the pool
+    /// the first grant names.
+    /// </summary>
+    public string? SlotPool { get; init; }
 }
 
 /// <summary>The request's fields without images: what travels through orchestration state.</summary>

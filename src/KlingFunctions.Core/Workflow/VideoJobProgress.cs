@@ -51,6 +51,9 @@ public sealed record VideoJobProgress
 
     public DateTime UpdatedAt { get; init; }
 
+    /// <summary>While the job waits in line for a Freepik slot: where it stood at its last check.</summary>
+    public SlotPlace? Line { get; init; }
+
     /// <summary>
     /// The outcome, once decided: set before the callback is delivered, so that readers see the job finished while
     /// the orchestration still retries a slow callback.
@@ -65,6 +68,10 @@ public sealed record VideoJobProgress
         Result = Result?.Bounded(),
     };
 }
+
+/// <summary>A waiting job's place in line for one of the API key's <paramref name="Limit"/> Freepik tasks, as of <paramref name="CheckedAt"/>.</summary>
+/// <param name="Ahead">Jobs ahead of it (0: it takes the next free slot).</param>
+public sealed record SlotPlace(int Ahead, int Limit, DateTime CheckedAt);
 
 /// <summary>An error code a pipeline can branch on, and a message a person can act on.</summary>
 public sealed record JobError(string Code, string Message);

@@ -37,6 +37,10 @@ public sealed class VideoOrchestration : TaskOrchestrator<VideoJobInput, VideoJo
         {
             outcome = await OutcomeAsync(job, line, finish);
         }
+        catch (JobCanceledException canceled)
+        {
+            outcome = Canceled(job, canceled.Reason);
+        }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
             // Details for the operator; the job's message names no internals.
@@ -59,6 +63,7 @@ public sealed class VideoOrchestration : TaskOrchestrator<VideoJobInput, VideoJo
             return VideoJobResult.Failed(new JobError(JobErrorCodes.ImageUnavailable, $"{exception.FailureDetails.ErrorMessage}, on every one of {job.Settings.ActivityRetryAttempts} tries."));
         }
 
+        job.ThrowIfCancelRequested();
         if (!staged.Succeeded)
         {
             var reasons = string.Join(" ", staged.Errors.Select(e => $"{e.Field}: {e.Message}"));
@@ -69,7 +74,7 @@ public sealed class VideoOrchestration : TaskOrchestrator<VideoJobInput, VideoJo
         var creation = new TaskCreation(job, line);
         if (await creation.SubmitAsync(staged) is not { } submitted)
         {
-            return line.TimedOut();
+            return line.WaitExceeded();
         }
 
         var results = new ResultWait(job);
@@ -90,8 +95,19 @@ public sealed class VideoOrchestration : TaskOrchestrator<VideoJobInput, VideoJo
         var final = await results.WaitForTerminalStatusAsync(task, submittedAt);
 
         // The task is done with Freepik (or the job stops waiting for it): the slot goes to the next in line now,
-        // beside the archive copy rather than before or after it.
+        // beside the archive copy rather than before or after it. From here on the outcome is decided: a cancel
+        // request that arrives now changes nothing.
         line.StartGivingBack();
         return await finish.ArchiveAsync(await results.OutcomeAsync(final));
+    }
+
+    /// <summary>The outcome of a job its caller canceled: what was stopped, and what Freepik may still charge for.</summary>
+    private static VideoJobResult Canceled(RunningJob job, string reason)
+    {
+        job.Logger.LogInformation("Job {JobId} canceled at stage {Stage}: {Reason}", job.Id, job.Progress.Stage, reason);
+        var paid = job.Progress.FreepikTaskId is { } taskId
+            ? $" Freepik task {taskId} had been created: it runs on at Freepik and is paid; its id is kept."
+            : " Nothing had been submitted to Freepik, so nothing was paid.";
+        return new VideoJobResult { Status = JobStatus.Canceled, Error = new JobError(JobErrorCodes.Canceled, $"{reason}{paid}") };
     }
 }

@@ -16,14 +16,6 @@ public static class WorkflowActivities
     public const string PublishJobEvent = nameof(PublishJobEvent);
 }
 
-/// <param name="Arrived">The job's place in line: its creation time, kept across its retries.</param>
-/// <param name="ExpiresAt">The job's deadline, after which its slot lapses whatever became of the job.</param>
-/// <param name="StaleAfter">How long the job may go without asking again before it drops out of the line.</param>
-public sealed record SlotRequest(string JobId, DateTimeOffset Arrived, DateTimeOffset ExpiresAt, TimeSpan StaleAfter);
-
-/// <param name="Pool">The pool the slot was granted in (<see cref="Storage.SlotGrant.Pool"/>).</param>
-public sealed record SlotRelease(string Pool, string JobId);
-
 /// <summary>The create call's input: the staged blobs (made into SAS URLs inside the activity) and the parameters.</summary>
 /// <param name="Attempt">1 for the first create; the activity records each attempt so that a re-run never pays twice.</param>
 public sealed record SubmitRequest(string JobId, StagingResult Staged, VideoParameters Parameters, int Attempt = 1);

@@ -12,8 +12,18 @@ public sealed class WorkflowOptions : IValidatableObject
 
     public TimeSpan MaxPollInterval { get; set; } = TimeSpan.FromMinutes(2);
 
-    /// <summary>Generation can take an hour: the job is TimedOut only after this, counted from its start.</summary>
+    /// <summary>
+    /// Generation can take an hour: the job is TimedOut only after this, counted from its Freepik create (time in line
+    /// for a slot is bounded by <see cref="MaxWaitForSlot"/> instead).
+    /// </summary>
     public TimeSpan Deadline { get; set; } = TimeSpan.FromMinutes(60);
+
+    /// <summary>
+    /// How long a job may wait in line for one of Freepik's concurrent tasks, counted from its start; then it ends
+    /// TimedOut with <c>SlotWaitExceeded</c>, nothing submitted. A wait after Freepik's 429 counts as waiting in line.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "365.00:00:00")]
+    public TimeSpan MaxWaitForSlot { get; set; } = TimeSpan.FromDays(7);
 
     /// <summary>Copy each finished video into the videos container (Freepik's URLs expire at an unknown time).</summary>
     public bool ArchiveVideo { get; set; } = true;
@@ -71,6 +81,7 @@ public sealed class WorkflowOptions : IValidatableObject
         FirstPoll = FirstPoll,
         MaxPollInterval = MaxPollInterval,
         Deadline = Deadline,
+        MaxWaitForSlot = MaxWaitForSlot,
         ArchiveVideo = ArchiveVideo,
         WebhooksEnabled = webhooksEnabled,
         MaxSubmitAttempts = MaxSubmitAttempts,

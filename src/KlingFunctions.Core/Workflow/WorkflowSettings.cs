@@ -7,17 +7,21 @@ public sealed record WorkflowSettings
 
     public required TimeSpan MaxPollInterval { get; init; }
 
+    /// <summary>The generation's bound, from the job's Freepik create.</summary>
     public required TimeSpan Deadline { get; init; }
+
+    /// <summary>The wait in line's bound, from the job's start (7 days in jobs started before it was captured).</summary>
+    public TimeSpan MaxWaitForSlot { get; init; } = TimeSpan.FromDays(7);
 
     public required bool ArchiveVideo { get; init; }
 
     /// <summary>True when Freepik will call our webhook: polls then only guard against a lost delivery.</summary>
     public required bool WebhooksEnabled { get; init; }
 
-    /// <summary>How many times a create that certainly did not reach Freepik (429, 503, refused) is tried.</summary>
     /// <summary>Whether the job publishes its completion event (<c>Events:TopicEndpoint</c> was set when it started).</summary>
     public bool PublishEvents { get; init; }
 
+    /// <summary>How many times a create that certainly did not reach Freepik (503, refused) is tried; a 429 sends the job back in line instead.</summary>
     public int MaxSubmitAttempts { get; init; } = 5;
 
     /// <summary>

@@ -6,5 +6,5 @@ namespace KlingFunctions.Workflow.Activities;
 public sealed class AcquireFreepikSlotActivity(FreepikSlots slots) : WorkflowActivity<SlotRequest, SlotGrant>
 {
     public override Task<SlotGrant> RunAsync(SlotRequest input, CancellationToken cancellationToken)
-        => slots.AcquireAsync(input.JobId, input.Arrived, input.ExpiresAt, input.StaleAfter, cancellationToken);
+        => slots.AcquireAsync(input, cancellationToken);
 }

@@ -6,5 +6,5 @@ namespace KlingFunctions.Workflow.Activities;
 public sealed class ReleaseFreepikSlotActivity(FreepikSlots slots) : WorkflowActivity<SlotRelease, string[]>
 {
     public override async Task<string[]> RunAsync(SlotRelease input, CancellationToken cancellationToken)
-        => [.. await slots.ReleaseAsync(input.Pool, input.JobId, cancellationToken)];
+        => [.. await slots.ReleaseAsync(input, cancellationToken)];
 }

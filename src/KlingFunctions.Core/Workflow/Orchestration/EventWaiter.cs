@@ -4,20 +4,27 @@ namespace KlingFunctions.Workflow.Orchestration;
 
 /// <summary>
 /// One kind of external event with one waiter at a time, created only after the previous one has completed, raced
-/// against one timer per call. Timers are cancelled, never the waiter: a cancelled waiter still takes the next
-/// event in durabletask-dotnet.
+/// against one timer per call and the job's cancel request. Timers are cancelled, never the waiter: a cancelled waiter
+/// still takes the next event in durabletask-dotnet.
 /// </summary>
 internal sealed class EventWaiter<T>(TaskOrchestrationContext context, string name)
     where T : class
 {
     private Task<T>? waiter;
 
-    public async Task<T?> NextBeforeAsync(DateTime until)
+    /// <returns>The event; null when the timer fired or <paramref name="interrupt"/> completed first.</returns>
+    public async Task<T?> NextBeforeAsync(DateTime until, Task interrupt)
     {
         waiter ??= context.WaitForExternalEvent<T>(name);
         using var timerCancellation = new CancellationTokenSource();
         var timer = context.CreateTimer(until, timerCancellation.Token);
-        if (await Task.WhenAny(waiter, timer) == timer)
+        var first = await Task.WhenAny(waiter, timer, interrupt);
+        if (first == interrupt)
+        {
+            timerCancellation.Cancel();
+        }
+
+        if (first != waiter)
         {
             return null;
         }

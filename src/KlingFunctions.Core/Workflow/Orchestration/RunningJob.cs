@@ -27,11 +27,14 @@ internal sealed class RunningJob
         Context = context;
         Input = input;
         Logger = context.CreateReplaySafeLogger<VideoOrchestration>();
-        Deadline = input.CreatedAt.UtcDateTime + input.Settings.Deadline;
+        WaitBound = input.CreatedAt.UtcDateTime + input.Settings.MaxWaitForSlot;
         IdempotentRetry = TaskOptions.FromRetryPolicy(new RetryPolicy(
             input.Settings.ActivityRetryAttempts, input.Settings.ActivityRetryInterval, backoffCoefficient: 2, maxRetryInterval: MaxActivityRetryInterval));
         Progress = new VideoJobProgress { Stage = JobStage.Staging, Model = input.Parameters.Model ?? KlingModels.OriginalId, UpdatedAt = Now };
         Updates = new EventWaiter<FreepikTaskUpdate>(context, FreepikTaskUpdate.EventName);
+
+        // One waiter for the whole job: every wait races it, so a cancel stops the job at whichever wait it is in.
+        CancelRequested = context.WaitForExternalEvent<string>(VideoOrchestration.CancelRequestedEventName);
     }
 
     public TaskOrchestrationContext Context { get; }
@@ -44,8 +47,17 @@ internal sealed class RunningJob
 
     public ILogger Logger { get; }
 
-    /// <summary>When the job stops waiting for anything: its creation plus <c>Workflow:Deadline</c>.</summary>
-    public DateTime Deadline { get; }
+    /// <summary>When the job stops waiting in line for a Freepik slot: its creation plus <c>Workflow:MaxWaitForSlot</c>.</summary>
+    public DateTime WaitBound { get; }
+
+    /// <summary>
+    /// When the job stops waiting for its video: its Freepik create plus <c>Workflow:Deadline</c>
+    /// (<see cref="StartGenerationClock"/>); no bound before it.
+    /// </summary>
+    public DateTime Deadline { get; private set; } = DateTime.MaxValue;
+
+    /// <summary>The caller's cancel request (<c>POST /api/videos/{id}/cancel</c>), with its reason, once it arrives.</summary>
+    public Task<string> CancelRequested { get; }
 
     /// <summary>
     /// For activities whose every step is idempotent (reading, copying, re-uploading the same blob): Durable
@@ -66,24 +78,50 @@ internal sealed class RunningJob
     /// </summary>
     public DateTime Now => Context.CurrentUtcDateTime > firedAt ? Context.CurrentUtcDateTime : firedAt;
 
+    /// <summary>The generation's clock starts at the create: from here the job waits at most <c>Workflow:Deadline</c>.</summary>
+    public void StartGenerationClock() => Deadline = Now + Settings.Deadline;
+
+    /// <summary>Stops the job with <see cref="JobCanceledException"/> when its cancel request has arrived.</summary>
+    public void ThrowIfCancelRequested()
+    {
+        if (CancelRequested.IsCompleted)
+        {
+            throw new JobCanceledException(CancelRequested.Result);
+        }
+    }
+
     public void Report(VideoJobProgress next)
     {
         Progress = next.Bounded() with { UpdatedAt = Now };
         Context.SetCustomStatus(Progress);
     }
 
-    /// <summary>A durable timer until <paramref name="at"/>, after which <see cref="Now"/> is never before it.</summary>
+    /// <summary>
+    /// A durable timer until <paramref name="at"/>, after which <see cref="Now"/> is never before it; a cancel request
+    /// ends it early (<see cref="JobCanceledException"/>).
+    /// </summary>
     public async Task SleepUntilAsync(DateTime at)
     {
-        await Context.CreateTimer(at, CancellationToken.None);
+        using var timerCancellation = new CancellationTokenSource();
+        var timer = Context.CreateTimer(at, timerCancellation.Token);
+        if (await Task.WhenAny(timer, CancelRequested) != timer)
+        {
+            timerCancellation.Cancel();
+            ThrowIfCancelRequested();
+        }
+
         firedAt = at;
     }
 
-    /// <summary>The next event of a kind, or null when the durable timer for <paramref name="until"/> fires first.</summary>
+    /// <summary>
+    /// The next event of a kind, or null when the durable timer for <paramref name="until"/> fires first; a cancel
+    /// request ends the wait (<see cref="JobCanceledException"/>).
+    /// </summary>
     public async Task<T?> NextBeforeAsync<T>(EventWaiter<T> events, DateTime until)
         where T : class
     {
-        var delivered = await events.NextBeforeAsync(until);
+        var delivered = await events.NextBeforeAsync(until, CancelRequested);
+        ThrowIfCancelRequested();
         if (delivered is null)
         {
             firedAt = until;

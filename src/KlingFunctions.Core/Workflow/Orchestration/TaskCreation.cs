@@ -17,8 +17,8 @@ internal sealed class TaskCreation(RunningJob job, SlotLine line)
 
     /// <summary>
     /// Takes a slot, then creates the task. No durable retry policy here: it would retry exceptions, which are
-    /// ambiguous too. A 429 sends the job back in line without using up an attempt. Null when the deadline came
-    /// first.
+    /// ambiguous too. A 429 sends the job back in line without using up an attempt. Null when the wait in line reached
+    /// its bound first. The generation's clock starts at the first create Freepik does not refuse with 429.
     /// </summary>
     public async Task<FreepikResult?> SubmitAsync(StagingResult staged)
     {
@@ -29,6 +29,12 @@ internal sealed class TaskCreation(RunningJob job, SlotLine line)
             if (!line.Holding && !await line.TakeAsync())
             {
                 return null;
+            }
+
+            job.ThrowIfCancelRequested();
+            if (counted == 0)
+            {
+                job.StartGenerationClock();
             }
 
             FreepikResult result;
