@@ -20,13 +20,13 @@ public sealed class FreepikSlotsTests(AzuriteFixture azurite)
         var slots = services.GetRequiredService<FreepikSlots>();
 
         List<SlotGrant> grants = [];
-        foreach (var job in new[] { "a", "b", "c", "d", "e" })
+        for (var i = 0; i < 5; i++)
         {
-            grants.Add(await AcquireAsync(slots, job));
+            grants.Add(await AcquireAsync(slots, $"job-{i}", arrivedAfter: i));
         }
 
         Assert.Equal([true, true, true, false, false], grants.Select(grant => grant.Granted));
-        Assert.Equal([1, 2], grants.Skip(3).Select(grant => grant.Ahead));
+        Assert.Equal([0, 1], grants.Skip(3).Select(grant => grant.Ahead));
         Assert.All(grants, grant => Assert.Equal(3, grant.Limit));
     }
 
@@ -39,7 +39,7 @@ public sealed class FreepikSlotsTests(AzuriteFixture azurite)
         await AcquireAsync(slots, "late", arrivedAfter: 20);
         await AcquireAsync(slots, "early", arrivedAfter: 10);
 
-        var woken = await slots.ReleaseAsync(slots.CurrentPool, "holder", CancellationToken.None);
+        var woken = await slots.ReleaseAsync(new SlotRelease(slots.CurrentPool, "holder"), CancellationToken.None);
 
         Assert.Equal(["early"], woken);
         Assert.False((await AcquireAsync(slots, "late", arrivedAfter: 20)).Granted);
@@ -56,7 +56,7 @@ public sealed class FreepikSlotsTests(AzuriteFixture azurite)
         var again = await AcquireAsync(slots, "a");
 
         Assert.Equal((true, 1), (again.Granted, again.InUse));
-        Assert.True((await AcquireAsync(slots, "b")).Granted);
+        Assert.True((await AcquireAsync(slots, "b", arrivedAfter: 1)).Granted);
     }
 
     [Fact]
@@ -65,26 +65,26 @@ public sealed class FreepikSlotsTests(AzuriteFixture azurite)
         await using var services = Services(limit: 1);
         var slots = services.GetRequiredService<FreepikSlots>();
         await AcquireAsync(slots, "a");
-        await AcquireAsync(slots, "b");
-        await slots.ReleaseAsync(slots.CurrentPool, "a", CancellationToken.None);
-        await AcquireAsync(slots, "b");
+        await AcquireAsync(slots, "b", arrivedAfter: 1);
+        await slots.ReleaseAsync(new SlotRelease(slots.CurrentPool, "a"), CancellationToken.None);
+        Assert.True((await AcquireAsync(slots, "b", arrivedAfter: 1)).Granted);
 
-        await slots.ReleaseAsync(slots.CurrentPool, "a", CancellationToken.None);
+        await slots.ReleaseAsync(new SlotRelease(slots.CurrentPool, "a"), CancellationToken.None);
 
-        Assert.False((await AcquireAsync(slots, "c")).Granted);
+        Assert.False((await AcquireAsync(slots, "c", arrivedAfter: 2)).Granted);
     }
 
     [Fact]
-    public async Task A_slot_whose_job_never_gave_it_back_lapses_at_the_job_s_deadline()
+    public async Task A_slot_whose_job_never_gave_it_back_lapses()
     {
         await using var services = Services(limit: 1);
         var slots = services.GetRequiredService<FreepikSlots>();
-        await slots.AcquireAsync("terminated", start, DateTimeOffset.UtcNow.AddMilliseconds(300), LongAgo, CancellationToken.None);
-        Assert.False((await AcquireAsync(slots, "next")).Granted);
+        await AcquireAsync(slots, "terminated", holdFor: TimeSpan.FromMilliseconds(300));
+        Assert.False((await AcquireAsync(slots, "next", arrivedAfter: 1)).Granted);
 
         await Task.Delay(400);
 
-        Assert.True((await AcquireAsync(slots, "next")).Granted);
+        Assert.True((await AcquireAsync(slots, "next", arrivedAfter: 1)).Granted);
     }
 
     [Fact]
@@ -93,12 +93,61 @@ public sealed class FreepikSlotsTests(AzuriteFixture azurite)
         await using var services = Services(limit: 1);
         var slots = services.GetRequiredService<FreepikSlots>();
         await AcquireAsync(slots, "holder");
-        await slots.AcquireAsync("gone", start, start + LongAgo, TimeSpan.FromMilliseconds(200), CancellationToken.None);
-        await slots.ReleaseAsync(slots.CurrentPool, "holder", CancellationToken.None);
+        await AcquireAsync(slots, "gone", arrivedAfter: 1, askAgainWithin: TimeSpan.FromMilliseconds(200));
+        await slots.ReleaseAsync(new SlotRelease(slots.CurrentPool, "holder"), CancellationToken.None);
 
         await Task.Delay(300);
 
         Assert.True((await AcquireAsync(slots, "later", arrivedAfter: 50)).Granted);
+    }
+
+    [Fact]
+    public async Task A_release_wakes_the_next_live_job_not_one_that_ended_in_line()
+    {
+        await using var services = Services(limit: 1);
+        var slots = services.GetRequiredService<FreepikSlots>();
+        await AcquireAsync(slots, "holder");
+        await AcquireAsync(slots, "ended", arrivedAfter: 1, askAgainWithin: TimeSpan.FromMilliseconds(200));
+        await AcquireAsync(slots, "live", arrivedAfter: 2);
+        await Task.Delay(300);
+
+        var woken = await slots.ReleaseAsync(new SlotRelease(slots.CurrentPool, "holder"), CancellationToken.None);
+
+        Assert.Equal(["live"], woken);
+    }
+
+    [Fact]
+    public async Task A_job_that_gives_its_slot_back_after_a_429_keeps_its_place_ahead_of_later_arrivals()
+    {
+        await using var services = Services(limit: 1);
+        var slots = services.GetRequiredService<FreepikSlots>();
+        var first = await AcquireAsync(slots, "refused");
+        await AcquireAsync(slots, "later", arrivedAfter: 10);
+        await slots.ReleaseAsync(new SlotRelease(slots.CurrentPool, "refused", start), CancellationToken.None);
+
+        var again = await AcquireAsync(slots, "refused", joined: first.Joined);
+
+        Assert.True(again.Granted);
+        Assert.False((await AcquireAsync(slots, "later", arrivedAfter: 10)).Granted);
+    }
+
+    [Fact]
+    public async Task A_job_far_back_in_a_line_longer_than_one_look_at_its_front_is_told_how_many_are_ahead()
+    {
+        await using var services = Services(limit: 1);
+        var slots = services.GetRequiredService<FreepikSlots>();
+        const int Waiting = 45;
+        SlotGrant? last = null;
+        for (var i = 0; i <= Waiting; i++)
+        {
+            last = await AcquireAsync(slots, $"job-{i:D2}", arrivedAfter: i);
+        }
+
+        await slots.ReleaseAsync(new SlotRelease(slots.CurrentPool, "job-00"), CancellationToken.None);
+        Assert.True((await AcquireAsync(slots, "job-01", arrivedAfter: 1)).Granted);
+        var later = await AcquireAsync(slots, $"job-{Waiting:D2}", arrivedAfter: Waiting, joined: last!.Joined);
+
+        Assert.Equal((Waiting - 1, Waiting - 2), (last.Ahead, later.Ahead));
     }
 
     [Fact]
@@ -108,13 +157,19 @@ public sealed class FreepikSlotsTests(AzuriteFixture azurite)
         var instances = Enumerable.Range(0, 3).Select(_ => Services(limit: 3)).ToList();
         try
         {
-            var grants = await Task.WhenAll(Enumerable.Range(0, 24).Select(i =>
-                AcquireAsync(instances[i % 3].GetRequiredService<FreepikSlots>(), $"job-{i:D2}", arrivedAfter: i)));
+            Task<SlotGrant[]> AskAsync(long? joined) => Task.WhenAll(Enumerable.Range(0, 24).Select(i =>
+                AcquireAsync(instances[i % 3].GetRequiredService<FreepikSlots>(), $"job-{i:D2}", arrivedAfter: i, joined: joined)));
 
-            Assert.Equal(3, grants.Count(grant => grant.Granted));
+            // Each decides on the front of the line as it saw it; the holders' blob keeps the count within the limit.
+            var first = await AskAsync(joined: null);
+            var again = await AskAsync(joined: 1);
+
+            Assert.InRange(first.Count(grant => grant.Granted), 1, 3);
+            Assert.Equal(3, again.Count(grant => grant.Granted));
             var slots = instances[0].GetRequiredService<FreepikSlots>();
             var pool = await slots.ReadAsync(slots.CurrentPool, CancellationToken.None);
-            Assert.Equal((3, 21), (pool.Holders.Count, pool.Waiters.Count));
+            Assert.Equal(3, pool.Holders.Count);
+            Assert.Equal(21, pool.Joined - pool.Left);
         }
         finally
         {
@@ -132,12 +187,14 @@ public sealed class FreepikSlotsTests(AzuriteFixture azurite)
         await using var second = Services(limit: 1, apiKey: "key-2");
         await AcquireAsync(first.GetRequiredService<FreepikSlots>(), "a");
 
-        Assert.True((await AcquireAsync(second.GetRequiredService<FreepikSlots>(), "b")).Granted);
-        Assert.False((await AcquireAsync(first.GetRequiredService<FreepikSlots>(), "c")).Granted);
+        Assert.True((await AcquireAsync(second.GetRequiredService<FreepikSlots>(), "b", arrivedAfter: 1)).Granted);
+        Assert.False((await AcquireAsync(first.GetRequiredService<FreepikSlots>(), "c", arrivedAfter: 2)).Granted);
     }
 
-    private Task<SlotGrant> AcquireAsync(FreepikSlots slots, string jobId, int arrivedAfter = 0)
-        => slots.AcquireAsync(jobId, start.AddMilliseconds(arrivedAfter), start + LongAgo, LongAgo, CancellationToken.None);
+    private Task<SlotGrant> AcquireAsync(FreepikSlots slots, string jobId, int arrivedAfter = 0, long? joined = null, TimeSpan? askAgainWithin = null, TimeSpan? holdFor = null)
+        => slots.AcquireAsync(
+            new SlotRequest(jobId, Pool: null, start.AddMilliseconds(arrivedAfter), joined, askAgainWithin ?? LongAgo, start + LongAgo, holdFor ?? LongAgo),
+            CancellationToken.None);
 
     private ServiceProvider Services(int limit, string apiKey = "key")
         => StagingServices.Create(

@@ -1,5 +1,6 @@
 using KlingFunctions.Freepik;
 using KlingFunctions.Staging;
+using KlingFunctions.Storage;
 using KlingFunctions.Workflow;
 using static KlingFunctions.Core.Tests.Workflow.JobScript;
 
@@ -25,19 +26,23 @@ public sealed class FreepikSlotWorkflowTests(WorkflowEngine engine)
         var script = new JobScript { AcquireSlot = _ => Volatile.Read(ref open) ? Granted : InLine(2), Status = _ => Polled("COMPLETED", VideoUrl) };
         var id = await engine.StartAsync(script, Settings(webhooks: false));
 
-        await engine.ReachedAsync(id, JobStage.WaitingForSlot);
+        var waiting = await engine.ReachedAsync(id, JobStage.WaitingForSlot);
         await Task.Delay(300);
         Assert.Equal(JobStage.WaitingForSlot, (await engine.ReachedAsync(id, JobStage.WaitingForSlot)).Stage);
         Assert.Equal(0, script.CallsTo(WorkflowActivities.SubmitVideoTask));
+        Assert.Equal((2, 3), (waiting.Line!.Ahead, waiting.Line.Limit));
+        Assert.InRange(waiting.Line.CheckedAt, DateTime.UtcNow.AddMinutes(-1), DateTime.UtcNow);
 
         Volatile.Write(ref open, true);
-        var (result, _) = await engine.FinishedAsync(id);
+        var (result, progress) = await engine.FinishedAsync(id);
 
         Assert.Equal(JobStatus.Completed, result.Status);
+        Assert.Null(progress.Line);
         Assert.Equal(1, script.CallsTo(WorkflowActivities.SubmitVideoTask));
-        var request = script.InputsOf<SlotRequest>(WorkflowActivities.AcquireFreepikSlot)[0];
-        Assert.Equal(id, request.JobId);
-        Assert.Equal(new SlotRelease(SlotPool, id), Assert.Single(script.InputsOf<SlotRelease>(WorkflowActivities.ReleaseFreepikSlot)));
+        var requests = script.InputsOf<SlotRequest>(WorkflowActivities.AcquireFreepikSlot);
+        Assert.Equal((id, JobScript.SlotPool, (long?)null, (long?)1), (requests[0].JobId, requests[0].Pool, requests[0].Joined, requests[^1].Joined));
+        var release = Assert.Single(script.InputsOf<SlotRelease>(WorkflowActivities.ReleaseFreepikSlot));
+        Assert.Equal((JobScript.SlotPool, id), (release.Pool, release.JobId));
     }
 
     [Fact]
@@ -91,16 +96,81 @@ public sealed class FreepikSlotWorkflowTests(WorkflowEngine engine)
     }
 
     [Fact]
-    public async Task A_job_still_in_line_at_its_deadline_times_out_without_submitting_and_leaves_the_line()
+    public async Task A_job_still_in_line_at_its_MaxWaitForSlot_times_out_without_submitting_and_leaves_the_line()
     {
         var script = new JobScript { AcquireSlot = _ => InLine(2) };
 
-        var (result, _) = await engine.FinishedAsync(await engine.StartAsync(script, Settings(webhooks: false) with { Deadline = TimeSpan.FromSeconds(2) }));
+        var (result, _) = await engine.FinishedAsync(await engine.StartAsync(script, Settings(webhooks: false) with { MaxWaitForSlot = TimeSpan.FromSeconds(2) }));
 
-        Assert.Equal((JobStatus.TimedOut, JobErrorCodes.DeadlineExceeded), (result.Status, result.Error?.Code));
-        Assert.Contains("Freepik:MaxConcurrentTasks", result.Error!.Message, StringComparison.Ordinal);
+        Assert.Equal((JobStatus.TimedOut, JobErrorCodes.SlotWaitExceeded), (result.Status, result.Error?.Code));
+        Assert.Contains("Workflow:MaxWaitForSlot", result.Error!.Message, StringComparison.Ordinal);
+        Assert.Contains("nothing was paid", result.Error.Message, StringComparison.Ordinal);
         Assert.Equal(0, script.CallsTo(WorkflowActivities.SubmitVideoTask));
         Assert.Single(script.InputsOf<SlotRelease>(WorkflowActivities.ReleaseFreepikSlot));
+    }
+
+    [Fact]
+    public async Task A_job_that_waits_in_line_longer_than_its_Deadline_still_completes()
+    {
+        var since = DateTimeOffset.UtcNow;
+        var script = new JobScript
+        {
+            AcquireSlot = _ => DateTimeOffset.UtcNow - since > TimeSpan.FromSeconds(2) ? Granted : InLine(0),
+            Status = _ => Polled("COMPLETED", VideoUrl),
+        };
+
+        var (result, _) = await engine.FinishedAsync(await engine.StartAsync(script, Settings(webhooks: false) with { Deadline = TimeSpan.FromSeconds(1) }));
+
+        Assert.Equal(JobStatus.Completed, result.Status);
+        Assert.Equal(1, script.CallsTo(WorkflowActivities.SubmitVideoTask));
+    }
+
+    [Fact]
+    public async Task A_slot_granted_after_the_wait_s_bound_is_given_back_unused_nothing_paid()
+    {
+        // A slow ask: the grant comes back when the job's wait in line is already over.
+        var script = new JobScript
+        {
+            AcquireSlot = _ =>
+            {
+                Thread.Sleep(TimeSpan.FromSeconds(1.5));
+                return Granted;
+            },
+        };
+
+        var (result, _) = await engine.FinishedAsync(await engine.StartAsync(script, Settings(webhooks: false) with { MaxWaitForSlot = TimeSpan.FromSeconds(1) }));
+
+        Assert.Equal((JobStatus.TimedOut, JobErrorCodes.SlotWaitExceeded), (result.Status, result.Error?.Code));
+        Assert.Equal(0, script.CallsTo(WorkflowActivities.SubmitVideoTask));
+        Assert.Single(script.InputsOf<SlotRelease>(WorkflowActivities.ReleaseFreepikSlot));
+    }
+
+    [Fact]
+    public async Task An_ask_that_fails_on_every_retry_still_gives_back_in_the_job_s_own_pool_whatever_it_wrote()
+    {
+        var script = new JobScript { AcquireSlot = _ => throw new InvalidOperationException("storage answered 500 after writing") };
+
+        var (result, _) = await engine.FinishedAsync(await engine.StartAsync(script, Settings(webhooks: false) with { ActivityRetryAttempts = 2 }));
+
+        Assert.Equal(JobErrorCodes.InternalError, result.Error?.Code);
+        var release = Assert.Single(script.InputsOf<SlotRelease>(WorkflowActivities.ReleaseFreepikSlot));
+        Assert.Equal(JobScript.SlotPool, release.Pool);
+    }
+
+    [Fact]
+    public async Task A_job_far_back_in_line_asks_again_as_much_less_often_as_there_are_rounds_of_the_limit_ahead()
+    {
+        var asks = 0;
+        var script = new JobScript { AcquireSlot = _ => Interlocked.Increment(ref asks) == 1 ? InLine(30) : Granted, Status = _ => Polled("COMPLETED", VideoUrl) };
+        var settings = Settings(webhooks: false);
+
+        await engine.FinishedAsync(await engine.StartAsync(script, settings));
+
+        // 30 ahead of it, 3 at a time: 11 rounds of the recheck interval until it asks again, and it may go that long three times over.
+        var times = script.TimesOf(WorkflowActivities.AcquireFreepikSlot);
+        Assert.True(times[1] - times[0] >= settings.SlotRecheckInterval * 10, $"asked again after {times[1] - times[0]}");
+        var requests = script.InputsOf<SlotRequest>(WorkflowActivities.AcquireFreepikSlot);
+        Assert.Equal((settings.SlotRecheckInterval * 33) + TimeSpan.FromMinutes(1), requests[1].AskAgainWithin);
     }
 
     [Theory]

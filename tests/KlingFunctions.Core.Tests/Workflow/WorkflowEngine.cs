@@ -50,6 +50,7 @@ public sealed class WorkflowEngine : IAsyncLifetime
             Inputs = new StagingRequest(jobId, InputReference.Blob($"{jobId}/image.png")),
             CallbackUrl = callbackUrl,
             Settings = settings,
+            SlotPool = JobScript.SlotPool,
         };
         await Client.ScheduleNewOrchestrationInstanceAsync(VideoOrchestration.Name, input, new StartOrchestrationOptions(jobId));
         return jobId;
@@ -81,6 +82,9 @@ public sealed class WorkflowEngine : IAsyncLifetime
 
     public Task RaiseAsync(string jobId, FreepikTaskUpdate update) => Client.RaiseEventAsync(jobId, FreepikTaskUpdate.EventName, update);
 
+    /// <summary>What <c>POST /api/videos/{id}/cancel</c> does to a running job.</summary>
+    public Task CancelAsync(string jobId) => Client.RaiseEventAsync(jobId, VideoOrchestration.CancelRequestedEventName, "Canceled by the caller.");
+
     public async Task DisposeAsync()
     {
         if (host is not null)
@@ -109,9 +113,9 @@ public sealed class JobScript
 
     public Func<SlotRelease, string[]> ReleaseSlot { get; init; } = _ => [];
 
-    public static SlotGrant Granted { get; } = new(SlotPool, true, 0, 1, 3);
+    public static SlotGrant Granted { get; } = new(SlotPool, true, 0, 1, 3, 1);
 
-    public static SlotGrant InLine(int place) => new(SlotPool, false, place, 3, 3);
+    public static SlotGrant InLine(int ahead) => new(SlotPool, false, ahead, 3, 3, 1);
 
     public Func<SubmitRequest, FreepikResult> Submit { get; init; } = _ => Accepted("CREATED");
 
