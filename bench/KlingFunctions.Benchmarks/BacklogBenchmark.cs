@@ -132,7 +132,7 @@ internal static class BacklogBenchmark
                 ["the line's activity executions per job (AcquireFreepikSlot + ReleaseFreepikSlot)", $"{PerJob(line.Activities)} ({Breakdown(run.Activities, p => IsLineActivity(p.Key))})", "", ""],
                 ["the line's activity executions per second of the run", Report.Number(line.Activities / wall.TotalSeconds, "0.0"), "", ""],
                 ["activity executions per job, all", $"{PerJob(run.Activities.Values.Sum())} ({Breakdown(run.Activities, _ => true)})", "", ""],
-                ["blob storage requests per job by the app, all", PerJob(run.StorageRequests.Values.Sum()), "", ""],
+                ["storage requests per job, all (on Azure Storage with the engine's own queues and tables)", PerJob(run.StorageRequests.Values.Sum()), "", ""],
                 ["peak RSS during the run (sampled every 50 ms)", Report.Mb(peakRss), "", ""],
                 ["peak RSS of the process so far (PeakWorkingSet64)", Report.Mb(process.PeakWorkingSet64), "", ""],
             ]);
