@@ -71,7 +71,7 @@ internal static class FreepikLimitBenchmark
     private static string Bar(double tasks) => new string('█', (int)tasks) + (tasks - (int)tasks >= 0.25 ? "▒" : string.Empty);
 
     /// <summary>Task-seconds in flight, and the span from the first create to the last task's end.</summary>
-    private static (double TaskSeconds, TimeSpan Span) Busy(IReadOnlyList<TasksInFlight> history)
+    internal static (double TaskSeconds, TimeSpan Span) Busy(IReadOnlyList<TasksInFlight> history)
     {
         var taskSeconds = history.Zip(history.Skip(1), (change, next) => change.Count * (next.At - change.At).TotalSeconds).Sum();
         return (taskSeconds, history.Count == 0 ? TimeSpan.Zero : history[^1].At - history[0].At);

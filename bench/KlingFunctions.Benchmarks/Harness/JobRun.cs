@@ -45,8 +45,13 @@ internal static class JobRun
     public const string StatusChanged = "Task {TaskId} is now {Status}";
     public const string WebhookRaised = "Webhook {DeliveryId} for job {JobId}: task {TaskId} {Status} → {Outcome}";
 
-    public static async Task<JobRunResult> RunAsync(
+    public static Task<JobRunResult> RunAsync(
         BenchHost bench, int count, byte[] body, ActivityCounter? activities, StorageRequestCounter? storage, TimeSpan timeout, CancellationToken cancellationToken)
+        => RunAsync(bench, count, body, activities, storage, timeout, VideoJobs.EndPolling, cancellationToken);
+
+    /// <param name="endPolling">How often the Durable client is asked whether any job is still running (a query over the run's instances).</param>
+    public static async Task<JobRunResult> RunAsync(
+        BenchHost bench, int count, byte[] body, ActivityCounter? activities, StorageRequestCounter? storage, TimeSpan timeout, TimeSpan endPolling, CancellationToken cancellationToken)
     {
         var callsBefore = bench.Simulator.Calls;
         var activitiesBefore = activities?.Snapshot() ?? new Dictionary<string, int>();
@@ -70,7 +75,7 @@ internal static class JobRun
         var idle = true;
         try
         {
-            await VideoJobs.WhenAllEndedAsync(bench.Host.Durable, jobIds, cancellationToken).WaitAsync(timeout, cancellationToken);
+            await VideoJobs.WhenAllEndedAsync(bench.Host.Durable, jobIds, endPolling, cancellationToken).WaitAsync(timeout, cancellationToken);
         }
         catch (TimeoutException)
         {

@@ -8,15 +8,23 @@ namespace KlingFunctions.Benchmarks.Harness;
 /// <summary>
 /// Counts the storage requests the Azure SDK sends from this process (the <c>Azure-Core</c> event source's
 /// <c>Request</c> event, one per HTTP attempt, retries included), by method and <c>comp</c> operation, with the
-/// submit ledger's and the Freepik slots' requests apart.
+/// submit ledger's and the Freepik slots' requests apart; and their bytes, request and response bodies, from the
+/// <c>Content-Length</c> headers of the same events (the SDK logs that header's value; headers themselves not counted).
 /// </summary>
 internal sealed partial class StorageRequestCounter : EventListener
 {
     private readonly ConcurrentDictionary<string, int> counts = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, long> bytes = new(StringComparer.Ordinal);
+
+    /// <summary>The key of each attempt sent and not yet answered, by the SDK's request id, so its answer is counted with it.</summary>
+    private readonly ConcurrentDictionary<string, string> unanswered = new(StringComparer.Ordinal);
 
     public bool Enabled { get; set; }
 
     public IReadOnlyDictionary<string, int> Snapshot() => new Dictionary<string, int>(counts, StringComparer.Ordinal);
+
+    /// <summary>Body bytes sent and received, by the same keys as <see cref="Snapshot"/>.</summary>
+    public IReadOnlyDictionary<string, long> Bytes() => new Dictionary<string, long>(bytes, StringComparer.Ordinal);
 
     protected override void OnEventSourceCreated(EventSource eventSource)
     {
@@ -28,6 +36,18 @@ internal sealed partial class StorageRequestCounter : EventListener
 
     protected override void OnEventWritten(EventWrittenEventArgs eventData)
     {
+        // Response and ErrorResponse (requestId, status, reasonPhrase, headers, seconds): the answer to an attempt counted below.
+        if (eventData.EventName is "Response" or "ErrorResponse")
+        {
+            if (eventData.Payload is { Count: >= 4 } answer && answer[0] is string answered && unanswered.TryRemove(answered, out var answeredKey))
+            {
+                Add(answeredKey, ContentLength(answer[3]));
+            }
+
+            return;
+        }
+
+        // Request (requestId, method, uri, headers, clientAssembly), once per attempt.
         if (!Enabled || eventData.EventName != "Request" || eventData.Payload is not { Count: >= 3 } payload)
         {
             return;
@@ -48,12 +68,29 @@ internal sealed partial class StorageRequestCounter : EventListener
         var key = comp is null ? method : $"{method} {comp}";
 
         // The submit ledger's blobs ({jobId}/submit-{attempt}.json, SubmitLedger.BlobName) and the Freepik slots'
-        // (freepik-slots/{pool}.json, FreepikSlots) are counted apart.
+        // (every blob under freepik-slots/: the pool's freepik-slots/{pool}.json, FreepikSlots, and any below it, as a
+        // line kept as a blob per waiter under freepik-slots/{pool}/... would be) are counted apart.
         var blob = LedgerBlob().IsMatch(parts[0]) ? $"{key} (submit ledger)"
             : parts[0].Contains("/freepik-slots/", StringComparison.Ordinal) ? $"{key} (Freepik slots)"
             : key;
         counts.AddOrUpdate(blob, 1, static (_, count) => count + 1);
+        Add(blob, payload.Count >= 4 ? ContentLength(payload[3]) : 0);
+        if (payload[0] is string requestId)
+        {
+            unanswered[requestId] = blob;
+        }
     }
+
+    private void Add(string key, long count) => bytes.AddOrUpdate(key, static (_, more) => more, static (_, total, more) => total + more, count);
+
+    /// <summary>The <c>Content-Length</c> among the headers as the SDK logs them ("Name:value" lines); 0 without one.</summary>
+    private static long ContentLength(object? headers)
+        => headers is string text && ContentLengthHeader().Match(text) is { Success: true } match
+            ? long.Parse(match.Groups[1].ValueSpan, System.Globalization.CultureInfo.InvariantCulture)
+            : 0;
+
+    [GeneratedRegex(@"^Content-Length:\s*([0-9]+)\s*$", RegexOptions.Multiline | RegexOptions.IgnoreCase)]
+    private static partial Regex ContentLengthHeader();
 
     [GeneratedRegex(@"/submit-[0-9]+\.json$")]
     private static partial Regex LedgerBlob();
