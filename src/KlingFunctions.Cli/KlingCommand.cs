@@ -51,7 +51,7 @@ public static class KlingCommand
         var create = new Command("create", "Start a video job from an image and a prompt, or a prompt alone.") { image, prompt, model, endImage, duration, aspectRatio, generateAudio, negative, cfg, staticMask, dynamicMask, trajectory, callback, idempotencyKey, wait };
         var get = new Command("get", "Read a job.") { id };
         var watch = new Command("watch", "Follow a job until it ends, then download the video.") { id };
-        var cancel = new Command("cancel", "Stop waiting for a job's video.") { id };
+        var cancel = new Command("cancel", "Ask a job to stop: it ends Canceled at its next wait (a submitted Freepik task still runs and is paid).") { id };
         var list = new Command("list", "List jobs, most recent first, a page at a time.") { status, top, continuation };
         var models = new Command("models", "List the Kling models and the fields each takes.");
         var usage = new Command("usage", "Today's Freepik creates (UTC) against the daily limit.");

@@ -58,9 +58,31 @@ public sealed class ConcurrencyTests(AzuriteFixture azurite)
         using var cancel = await host.Client.PostAsync($"/api/videos/{holder}/cancel", null);
         var view = await host.WaitUntilFinishedAsync(next);
 
+        // The canceled job gives its slot back in its own finish, which wakes the next in line (rechecks are 10 minutes apart).
         Assert.Equal(System.Net.HttpStatusCode.Accepted, cancel.StatusCode);
         Assert.Equal("Completed", view.GetProperty("status").GetString());
         Assert.Equal("Canceled", (await host.WaitUntilFinishedAsync(holder)).GetProperty("status").GetString());
+        Assert.Equal(Microsoft.DurableTask.Client.OrchestrationRuntimeStatus.Completed, await host.OrchestrationEndedAsync(holder));
+    }
+
+    [Fact]
+    public async Task A_job_canceled_in_line_ends_Canceled_without_a_Freepik_task()
+    {
+        await using var host = await TestDevHost.StartAsync(azurite, Limits(app: 1, freepik: 2, recheck: "00:10:00"));
+        host.Simulator.Script("slow", new TaskScript { InProgressAfter = TimeSpan.FromMilliseconds(100), CompletedAfter = TimeSpan.FromMinutes(5) });
+        var holder = await host.StartAsync("slow");
+        await TestDevHost.EventuallyAsync(() => host.Simulator.Calls.TasksCreated == 1);
+        var waiting = await host.StartAsync("waiting");
+        await TestDevHost.EventuallyAsync(async () => (await host.GetAsync(waiting)).GetProperty("stage").GetString() == "WaitingForSlot");
+
+        using var cancel = await host.Client.PostAsync($"/api/videos/{waiting}/cancel", null);
+        var view = await host.WaitUntilFinishedAsync(waiting);
+
+        Assert.Equal(System.Net.HttpStatusCode.Accepted, cancel.StatusCode);
+        Assert.Equal(("Canceled", "Canceled"), (view.GetProperty("status").GetString(), view.GetProperty("error").GetProperty("code").GetString()));
+        Assert.False(view.TryGetProperty("freepik", out _));
+        Assert.Equal(1, host.Simulator.Calls.TasksCreated);
+        Assert.Equal("Running", (await host.GetAsync(holder)).GetProperty("status").GetString());
     }
 
     private static Dictionary<string, string?> Limits(int app, int freepik, string recheck) => new()

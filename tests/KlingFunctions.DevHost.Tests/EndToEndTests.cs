@@ -294,21 +294,45 @@ public sealed class EndToEndTests(AzuriteFixture azurite)
     }
 
     [Fact]
-    public async Task A_canceled_job_reports_Canceled_and_cannot_be_canceled_twice()
+    public async Task A_canceled_job_ends_Canceled_through_its_own_finish_calls_back_once_and_cannot_be_canceled_twice()
     {
-        await using var host = await TestDevHost.StartAsync(azurite);
+        var received = new List<JsonElement>();
+        await using var receiver = await LocalWebServer.StartAsync(app => app.MapPost("/done", async (HttpRequest request) =>
+        {
+            var view = await request.ReadFromJsonAsync<JsonElement>();
+            lock (received)
+            {
+                received.Add(view);
+            }
+
+            return Results.Ok();
+        }));
+
+        // The receiver is on this machine: private addresses are allowed for this test only.
+        await using var host = await TestDevHost.StartAsync(azurite, new Dictionary<string, string?> { ["Storage:AllowPrivateNetworkSources"] = "true" });
         host.Simulator.Script("long", new TaskScript { CompletedAfter = TimeSpan.FromMinutes(5) });
-        var id = await host.StartAsync("long generation");
+        var id = await host.StartAsync("long generation", new Dictionary<string, object?> { ["callback_url"] = receiver.Url("/done").AbsoluteUri });
+        await TestDevHost.EventuallyAsync(async () => (await host.GetAsync(id)).GetProperty("stage").GetString() == "Generating");
 
         using var cancel = await host.Client.PostAsync($"/api/videos/{id}/cancel", null);
-
-        // Durable terminates asynchronously: the job reads Canceled once the backend has processed the request.
-        var view = await host.WaitUntilFinishedAsync(id);
+        var asked = await cancel.Content.ReadFromJsonAsync<JsonElement>();
+        var runtime = await host.OrchestrationEndedAsync(id);
+        var view = await host.GetAsync(id);
         using var again = await host.Client.PostAsync($"/api/videos/{id}/cancel", null);
         using var unknown = await host.Client.PostAsync($"/api/videos/{new string('b', 32)}/cancel", null);
 
+        // 202 is the request: the answer still reads Running; the job then ends by itself, not by a terminate.
         Assert.Equal(HttpStatusCode.Accepted, cancel.StatusCode);
-        Assert.Equal("Canceled", view.GetProperty("status").GetString());
+        Assert.Equal("Running", asked.GetProperty("status").GetString());
+        Assert.Equal(Microsoft.DurableTask.Client.OrchestrationRuntimeStatus.Completed, runtime);
+        Assert.Equal(("Canceled", "Canceled"), (view.GetProperty("status").GetString(), view.GetProperty("error").GetProperty("code").GetString()));
+
+        // The task submitted before the cancel runs on at Freepik (and is paid): its id stays in the view.
+        Assert.Equal(host.Simulator.Tasks[0].TaskId, view.GetProperty("freepik").GetProperty("taskId").GetString());
+        Assert.Equal(1, host.Simulator.Calls.TasksCreated);
+
+        var called = Assert.Single(received);
+        Assert.Equal(("Canceled", "Canceled"), (called.GetProperty("status").GetString(), called.GetProperty("error").GetProperty("code").GetString()));
         Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
     }

@@ -247,8 +247,14 @@ public sealed class PipelineTests(AzuriteFixture azurite)
         Assert.Equal("KlingFunctions.VideoJob.TimedOut", timedOutEvent.Type);
         Assert.Equal("DeadlineExceeded", timedOutEvent.Data.GetProperty("error").GetProperty("code").GetString());
 
-        // The canceled job's orchestration, terminated, published nothing of its own.
-        await host.OrchestrationEndedAsync(canceled);
+        // The canceled job ended through its own finish, with one event that says what GET says.
+        Assert.Equal(Microsoft.DurableTask.Client.OrchestrationRuntimeStatus.Completed, await host.OrchestrationEndedAsync(canceled));
+        var canceledView = await host.GetAsync(canceled);
+        Assert.Equal(
+            (canceledView.GetProperty("status").GetString(), canceledView.GetProperty("error").GetProperty("code").GetString()),
+            (canceledEvent.Data.GetProperty("status").GetString(), canceledEvent.Data.GetProperty("error").GetProperty("code").GetString()));
+        await host.OrchestrationEndedAsync(failed);
+        await host.OrchestrationEndedAsync(timedOut);
         Assert.Equal(3, topic.Events.Count);
     }
 

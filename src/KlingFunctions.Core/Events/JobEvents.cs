@@ -48,23 +48,6 @@ public sealed class JobEvents(IOptions<EventOptions> options, ILogger<JobEvents>
         return true;
     }
 
-    /// <summary>
-    /// The Canceled event, from the cancel path: Durable's terminate ends the orchestration without running its finish.
-    /// <paramref name="view"/> is the job as last read (the terminate is asynchronous, so it may still read Running). Not
-    /// retried by Durable: a failure is logged, and the cancel stands.
-    /// </summary>
-    public async Task PublishCanceledAsync(JobView view, DateTimeOffset canceledAt, string reason, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await PublishAsync(view with { Status = JobStatus.Canceled, Error = new JobError(JobErrorCodes.Canceled, reason), UpdatedAt = canceledAt }, cancellationToken);
-        }
-        catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
-        {
-            logger.LogError(exception, "Event {EventType} for job {JobId} could not be sent", TypeOf(JobStatus.Canceled), view.Id);
-        }
-    }
-
     private static EventGridPublisherClient? CreateClient(EventOptions options) => options.TopicEndpoint switch
     {
         null => null,

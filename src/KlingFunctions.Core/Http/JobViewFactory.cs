@@ -33,15 +33,17 @@ public sealed class JobViewFactory(BlobReadUrls readUrls, LateDeliveries late)
 
     /// <summary>
     /// The engine statuses of the jobs that can read as <paramref name="status"/>: a job that is Running for the engine
-    /// reads Pending in line for a Freepik slot, and already has its outcome while its callback is delivered.
+    /// reads Pending in line for a Freepik slot, and already has its outcome (any ending, Canceled too) while its finish
+    /// gives the slot back, calls back and publishes; a completed orchestration's output is its outcome, Canceled
+    /// included; and a terminated one (Durable's terminate, the last resort) keeps the outcome it had reported, or
+    /// reads Canceled. Only Failed comes from a failed orchestration.
     /// </summary>
     public static IReadOnlyCollection<JobRuntimeStatus> RuntimeStatusesFor(JobStatus status) => status switch
     {
         JobStatus.Pending => [JobRuntimeStatus.Pending, JobRuntimeStatus.Running],
         JobStatus.Running => [JobRuntimeStatus.Running],
-        JobStatus.Completed or JobStatus.TimedOut => [JobRuntimeStatus.Completed, JobRuntimeStatus.Running],
-        JobStatus.Failed => [JobRuntimeStatus.Completed, JobRuntimeStatus.Failed, JobRuntimeStatus.Running],
-        JobStatus.Canceled => [JobRuntimeStatus.Terminated],
+        JobStatus.Completed or JobStatus.TimedOut or JobStatus.Canceled => [JobRuntimeStatus.Completed, JobRuntimeStatus.Running, JobRuntimeStatus.Terminated],
+        JobStatus.Failed => [JobRuntimeStatus.Completed, JobRuntimeStatus.Failed, JobRuntimeStatus.Running, JobRuntimeStatus.Terminated],
         _ => throw new ArgumentOutOfRangeException(nameof(status), status, "Unknown job status."),
     };
 
@@ -53,10 +55,12 @@ public sealed class JobViewFactory(BlobReadUrls readUrls, LateDeliveries late)
             // The outcome is known before the orchestration ends (it may still be delivering the callback).
             JobRuntimeStatus.Pending or JobRuntimeStatus.Running => snapshot.Progress?.Result,
             JobRuntimeStatus.Completed => snapshot.Result ?? new VideoJobResult { Status = JobStatus.Completed },
-            JobRuntimeStatus.Terminated => new VideoJobResult
+            // Durable's terminate, the last resort for an orchestration that does not answer: it ran no finish (no
+            // callback, no event, the slot lapses at its bound). An outcome reported before it stands.
+            JobRuntimeStatus.Terminated => snapshot.Progress?.Result ?? new VideoJobResult
             {
                 Status = JobStatus.Canceled,
-                Error = new JobError(JobErrorCodes.Canceled, snapshot.FailureMessage ?? "The job was canceled."),
+                Error = new JobError(JobErrorCodes.Canceled, snapshot.FailureMessage ?? "The job was terminated (Durable's terminate): it ran no finish, so no callback or event was sent for it."),
             },
             _ => new VideoJobResult
             {

@@ -1,5 +1,3 @@
-using KlingFunctions.Events;
-using KlingFunctions.Storage;
 using KlingFunctions.Telemetry;
 using KlingFunctions.Workflow;
 using Microsoft.AspNetCore.Http;
@@ -10,7 +8,7 @@ namespace KlingFunctions.Http;
 /// The HTTP contract of DESIGN.md, written once on ASP.NET Core types. The Functions app and the DevHost
 /// route requests here with a <see cref="DurableVideoJobClient"/> over their Durable client.
 /// </summary>
-public sealed class VideoApi(VideoJobStarter starter, JobViewFactory views, FreepikWebhookReceiver webhooks, FreepikSlots slots, JobEvents events, TimeProvider time)
+public sealed class VideoApi(VideoJobStarter starter, JobViewFactory views, FreepikWebhookReceiver webhooks, TimeProvider time)
 {
     private const string CanceledReason = "Canceled by the caller.";
 
@@ -45,7 +43,10 @@ public sealed class VideoApi(VideoJobStarter starter, JobViewFactory views, Free
         return TypedResults.Json(list, ApiJson.Options);
     }
 
-    /// <summary><c>POST /api/videos/{id}/cancel</c>: 202; 404; 409 when the job has already finished.</summary>
+    /// <summary>
+    /// <c>POST /api/videos/{id}/cancel</c>: 202 when the job was asked to stop, with its view (still Pending or Running:
+    /// it ends <c>Canceled</c> at its next wait, through its own finish); 404; 409 when it has already ended.
+    /// </summary>
     public async Task<IResult> CancelAsync(string id, DurableVideoJobClient jobs, CancellationToken cancellationToken)
     {
         if (await FindAsync(id, jobs, cancellationToken) is not { } snapshot)
@@ -53,36 +54,35 @@ public sealed class VideoApi(VideoJobStarter starter, JobViewFactory views, Free
             return Problems.JobNotFound(id);
         }
 
+        // A job that has reported its outcome keeps it, even while its finish (slot, callback, event) is under way.
         var view = await views.CreateAsync(snapshot, cancellationToken);
-        if (view.Status is not (JobStatus.Pending or JobStatus.Running))
+        if (HasEnded(view))
         {
             return Problems.AlreadyFinished(id, view.Status.ToString());
         }
 
-        // Freepik has no cancel call: a task already submitted still finishes (and is paid); we stop waiting for it.
-        await jobs.TerminateAsync(id, CanceledReason, cancellationToken);
-
-        // A terminated orchestration runs no more code, so its Freepik slot (or place in line) is given back here and
-        // the next in line woken. Should it take a slot again before the terminate lands, that slot lapses at its deadline.
-        await jobs.WakeForSlotAsync(await slots.ReleaseAsync(new SlotRelease(slots.CurrentPool, id), cancellationToken), slots.CurrentPool, cancellationToken);
-
-        // Durable terminates asynchronously, so the job may still read Running; but if it finished between the
-        // read and the terminate, it was not canceled.
-        view = await views.CreateAsync(await jobs.GetAsync(id, cancellationToken) ?? snapshot, cancellationToken);
-        if (view.Status is not (JobStatus.Canceled or JobStatus.Pending or JobStatus.Running))
+        // Freepik has no cancel call: a task already submitted still runs (and is paid); the job stops waiting for it.
+        var raised = await jobs.RequestCancelAsync(id, CanceledReason, cancellationToken);
+        if (raised.Outcome == RaiseEventOutcome.Raised)
         {
-            return Problems.AlreadyFinished(id, view.Status.ToString());
+            return new JobAccepted(view);
         }
 
-        // A terminated orchestration never runs its finish, so the Canceled metric and event are sent from here.
-        KlingTelemetry.JobFinished(JobStatus.Canceled, JobErrorCodes.Canceled, duration: null);
-        await events.PublishCanceledAsync(view, time.GetUtcNow(), CanceledReason, cancellationToken);
-        return new JobAccepted(view);
+        // The job ended (or was purged) between the read and the request: it was not canceled.
+        if (raised.Job is not { } ended)
+        {
+            return Problems.JobNotFound(id);
+        }
+
+        view = await views.CreateAsync(ended, cancellationToken);
+        return Problems.AlreadyFinished(id, HasEnded(view) ? view.Status.ToString() : "no longer running");
     }
 
     /// <summary><c>POST /api/webhooks/freepik/{id}?token=…</c>: 202; 401; 404; 400.</summary>
     public Task<IResult> ReceiveFreepikWebhookAsync(HttpRequest request, string id, DurableVideoJobClient jobs, CancellationToken cancellationToken)
         => webhooks.ReceiveAsync(request, id, jobs, cancellationToken);
+
+    private static bool HasEnded(JobView view) => view.Status is not (JobStatus.Pending or JobStatus.Running);
 
     private static async Task<VideoJobSnapshot?> FindAsync(string id, DurableVideoJobClient jobs, CancellationToken cancellationToken)
     {

@@ -113,22 +113,28 @@ public sealed class DurableVideoJobClient(DurableTaskClient client, Func<string,
         }
     }
 
-    public Task TerminateAsync(string jobId, string reason, CancellationToken cancellationToken)
-        => client.TerminateInstanceAsync(jobId, new TerminateInstanceOptions(Output: reason), cancellationToken);
-
-    /// <summary>Tells jobs in line that a Freepik slot of <paramref name="pool"/> is free; a job that has ended meanwhile is skipped.</summary>
-    public async Task WakeForSlotAsync(IEnumerable<string> jobIds, string pool, CancellationToken cancellationToken)
+    /// <summary>
+    /// Asks the job to stop: <see cref="VideoOrchestration.CancelRequestedEventName"/> with <paramref name="reason"/>,
+    /// which the orchestration races against each of its waits, ending <c>Canceled</c> through its own finish. The
+    /// caller reads the job first: backends drop an event for a finished instance silently (the Azure Storage backend
+    /// behind the DevHost's sidecar does), so only a job that has not reported its outcome is asked.
+    /// </summary>
+    /// <returns>
+    /// <see cref="RaiseEventOutcome.Raised"/> (the job is not read again); or, when the engine says the job ended or was
+    /// purged since it was read, <see cref="RaiseEventOutcome.NotRunning"/> with the job read again, or
+    /// <see cref="RaiseEventOutcome.NotFound"/> when it is gone.
+    /// </returns>
+    public async Task<RaisedUpdate> RequestCancelAsync(string jobId, string reason, CancellationToken cancellationToken)
     {
-        foreach (var jobId in jobIds)
+        try
         {
-            try
-            {
-                await client.RaiseEventAsync(jobId, VideoOrchestration.SlotFreedEventName, pool, cancellationToken);
-            }
-            catch (RpcException exception) when (exception.StatusCode is StatusCode.NotFound or StatusCode.FailedPrecondition)
-            {
-                // Ended or purged since it asked: it no longer waits, and drops out of the line by itself.
-            }
+            await client.RaiseEventAsync(jobId, VideoOrchestration.CancelRequestedEventName, reason, cancellationToken);
+            return new(RaiseEventOutcome.Raised, null);
+        }
+        // As for a webhook: the Functions host's Azure Storage provider checks again when it raises.
+        catch (RpcException exception) when (exception.StatusCode is StatusCode.NotFound or StatusCode.FailedPrecondition)
+        {
+            return await GetAsync(jobId, cancellationToken) is { } job ? new(RaiseEventOutcome.NotRunning, job) : new(RaiseEventOutcome.NotFound, null);
         }
     }
 

@@ -82,7 +82,7 @@ public sealed record ArchivedVideo(string Blob, long Bytes);
 /// <summary>The orchestration's output.</summary>
 public sealed record VideoJobResult
 {
-    /// <summary>Completed, Failed or TimedOut.</summary>
+    /// <summary>Completed, Failed, TimedOut or Canceled.</summary>
     public required JobStatus Status { get; init; }
 
     public JobError? Error { get; init; }

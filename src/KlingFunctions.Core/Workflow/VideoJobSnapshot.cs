@@ -13,7 +13,7 @@ public enum RaiseEventOutcome
     Unchanged,
 }
 
-/// <summary>What raising an update came to, and the job as last read (null when there is no such job).</summary>
+/// <summary>What raising an event came to, and the job as last read (null when there is no such job, or when it was not read again).</summary>
 public readonly record struct RaisedUpdate(RaiseEventOutcome Outcome, VideoJobSnapshot? Job);
 
 /// <summary>Durable's runtime status, reduced to what a job view needs.</summary>

@@ -223,20 +223,59 @@ public sealed class DurableVideoJobClientTests
     }
 
     [Fact]
-    public async Task TerminateAsync_terminates_the_instance_with_the_reason_as_output()
+    public async Task RequestCancelAsync_raises_the_cancel_request_with_its_reason()
     {
-        // Arrange
-        durable.Setup(client => client.TerminateInstanceAsync(It.IsAny<string>(), It.IsAny<TerminateInstanceOptions?>(), It.IsAny<CancellationToken>()))
-            .Returns(Task.CompletedTask);
-
         // Act
-        await Jobs.TerminateAsync(JobId, "Canceled by the caller.", CancellationToken.None);
+        var outcome = (await Jobs.RequestCancelAsync(JobId, "Canceled by the caller.", CancellationToken.None)).Outcome;
 
         // Assert
-        durable.Verify(client => client.TerminateInstanceAsync(
-            JobId,
-            It.Is<TerminateInstanceOptions?>(options => options != null && Equals(options.Output, "Canceled by the caller.")),
-            It.IsAny<CancellationToken>()), Times.Once);
+        Assert.Equal(RaiseEventOutcome.Raised, outcome);
+        durable.Verify(client => client.RaiseEventAsync(JobId, VideoOrchestration.CancelRequestedEventName, "Canceled by the caller.", It.IsAny<CancellationToken>()), Times.Once);
+        durable.Verify(client => client.TerminateInstanceAsync(It.IsAny<string>(), It.IsAny<TerminateInstanceOptions?>(), It.IsAny<CancellationToken>()), Times.Never);
+    }
+
+    [Theory]
+    [InlineData(StatusCode.NotFound)]
+    [InlineData(StatusCode.FailedPrecondition)]
+    public async Task RequestCancelAsync_reads_the_job_again_when_the_host_says_it_ended_after_the_check(StatusCode hostStatus)
+    {
+        // Arrange: the job completed between the caller's read and the raise; the host refuses the event.
+        SetupInstance(OrchestrationRuntimeStatus.Completed, getInputsAndOutputs: true, result: new VideoJobResult { Status = JobStatus.Completed });
+        durable.Setup(client => client.RaiseEventAsync(JobId, VideoOrchestration.CancelRequestedEventName, It.IsAny<object?>(), It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new RpcException(new Status(hostStatus, "The orchestration instance with the provided instance id is not running.")));
+
+        // Act
+        var raised = await Jobs.RequestCancelAsync(JobId, "Canceled by the caller.", CancellationToken.None);
+
+        // Assert
+        Assert.Equal(RaiseEventOutcome.NotRunning, raised.Outcome);
+        Assert.Equal(JobRuntimeStatus.Completed, raised.Job?.RuntimeStatus);
+        Assert.Equal(JobStatus.Completed, raised.Job?.Result?.Status);
+    }
+
+    [Fact]
+    public async Task RequestCancelAsync_returns_not_found_when_the_job_was_purged_after_the_check()
+    {
+        // Arrange: no instance to read again.
+        durable.Setup(client => client.RaiseEventAsync(JobId, VideoOrchestration.CancelRequestedEventName, It.IsAny<object?>(), It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new RpcException(new Status(StatusCode.NotFound, "No such instance.")));
+
+        // Act
+        var raised = await Jobs.RequestCancelAsync(JobId, "Canceled by the caller.", CancellationToken.None);
+
+        // Assert
+        Assert.Equal((RaiseEventOutcome.NotFound, (VideoJobSnapshot?)null), (raised.Outcome, raised.Job));
+    }
+
+    [Fact]
+    public async Task RequestCancelAsync_lets_other_host_failures_through()
+    {
+        // Arrange
+        durable.Setup(client => client.RaiseEventAsync(JobId, VideoOrchestration.CancelRequestedEventName, It.IsAny<object?>(), It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new RpcException(new Status(StatusCode.Unavailable, "host restarting")));
+
+        // Act and Assert
+        await Assert.ThrowsAsync<RpcException>(() => Jobs.RequestCancelAsync(JobId, "Canceled by the caller.", CancellationToken.None));
     }
 
     [Fact]

@@ -7,6 +7,7 @@ using KlingFunctions.Webhooks;
 using KlingFunctions.Workflow;
 using Microsoft.AspNetCore.Http;
 using Microsoft.DurableTask;
+using Grpc.Core;
 using Microsoft.DurableTask.Client;
 using KlingFunctions.Storage;
 using KlingFunctions.Testing;
@@ -128,20 +129,23 @@ public sealed class TriggerTests : IDisposable
     }
 
     [Fact]
-    public async Task CancelVideo_terminates_a_running_job()
+    public async Task CancelVideo_asks_a_running_job_to_stop_and_answers_202_with_the_job_still_running()
     {
-        Instance(OrchestrationRuntimeStatus.Running);
+        Instance(OrchestrationRuntimeStatus.Running, new VideoJobProgress { Stage = JobStage.Generating, FreepikTaskId = "task-1", FreepikStatus = "IN_PROGRESS" });
 
-        var status = await ExecuteAsync(await new CancelVideo(Api).Run(Request(), JobId, durable.Object, CancellationToken.None));
+        var (status, body) = await ReadAsync(await new CancelVideo(Api).Run(Request(), JobId, durable.Object, CancellationToken.None));
 
+        // The 202 is the request, not the outcome: the job ends Canceled through its own finish.
         Assert.Equal(StatusCodes.Status202Accepted, status);
-        durable.Verify(client => client.TerminateInstanceAsync(JobId, It.IsAny<TerminateInstanceOptions?>(), It.IsAny<CancellationToken>()), Times.Once);
+        Assert.Equal(("Running", "task-1"), (body.GetProperty("status").GetString(), body.GetProperty("freepik").GetProperty("taskId").GetString()));
+        durable.Verify(client => client.RaiseEventAsync(JobId, VideoOrchestration.CancelRequestedEventName, It.Is<object?>(reason => reason is string), It.IsAny<CancellationToken>()), Times.Once);
+        durable.Verify(client => client.TerminateInstanceAsync(It.IsAny<string>(), It.IsAny<TerminateInstanceOptions?>(), It.IsAny<CancellationToken>()), Times.Never);
     }
 
     [Fact]
-    public async Task CancelVideo_gives_the_job_s_Freepik_slot_back_and_wakes_the_next_in_line()
+    public async Task CancelVideo_leaves_the_job_s_Freepik_slot_to_its_own_finish()
     {
-        Instance(OrchestrationRuntimeStatus.Running);
+        Instance(OrchestrationRuntimeStatus.Running, new VideoJobProgress { Stage = JobStage.Generating });
         var slots = services.GetRequiredService<FreepikSlots>();
         var far = DateTimeOffset.UtcNow.AddHours(1);
         for (var i = 0; i < 4; i++)
@@ -153,8 +157,84 @@ public sealed class TriggerTests : IDisposable
         await new CancelVideo(Api).Run(Request(), JobId, durable.Object, CancellationToken.None);
 
         var pool = await slots.ReadAsync(slots.CurrentPool, CancellationToken.None);
-        Assert.DoesNotContain(pool.Holders, holder => holder.JobId == JobId);
-        durable.Verify(client => client.RaiseEventAsync("other-3", VideoOrchestration.SlotFreedEventName, slots.CurrentPool, It.IsAny<CancellationToken>()), Times.Once);
+        Assert.Contains(pool.Holders, holder => holder.JobId == JobId);
+        durable.Verify(client => client.RaiseEventAsync(It.IsAny<string>(), VideoOrchestration.SlotFreedEventName, It.IsAny<object?>(), It.IsAny<CancellationToken>()), Times.Never);
+    }
+
+    [Theory]
+    [InlineData(OrchestrationRuntimeStatus.Completed, JobStatus.Completed, "Completed")]
+    [InlineData(OrchestrationRuntimeStatus.Completed, JobStatus.Canceled, "Canceled")]
+    [InlineData(OrchestrationRuntimeStatus.Completed, JobStatus.TimedOut, "TimedOut")]
+    [InlineData(OrchestrationRuntimeStatus.Failed, null, "Failed")]
+    [InlineData(OrchestrationRuntimeStatus.Terminated, null, "Canceled")]
+    public async Task CancelVideo_answers_409_for_an_ended_job_and_asks_nothing(OrchestrationRuntimeStatus runtime, JobStatus? output, string shown)
+    {
+        Instance(runtime, result: output is { } ended ? new VideoJobResult { Status = ended } : null);
+
+        var (status, body) = await ReadAsync(await new CancelVideo(Api).Run(Request(), JobId, durable.Object, CancellationToken.None));
+
+        Assert.Equal(StatusCodes.Status409Conflict, status);
+        Assert.Contains($"is {shown} and cannot be canceled", body.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        durable.Verify(client => client.RaiseEventAsync(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<object?>(), It.IsAny<CancellationToken>()), Times.Never);
+        durable.Verify(client => client.TerminateInstanceAsync(It.IsAny<string>(), It.IsAny<TerminateInstanceOptions?>(), It.IsAny<CancellationToken>()), Times.Never);
+    }
+
+    [Fact]
+    public async Task CancelVideo_answers_409_for_a_running_job_that_has_reported_its_outcome()
+    {
+        // The job is in its finish (callback, event) with its outcome in its custom status: that outcome stands.
+        Instance(OrchestrationRuntimeStatus.Running, new VideoJobProgress
+        {
+            Stage = JobStage.Done,
+            Result = new VideoJobResult { Status = JobStatus.Completed, VideoUrls = ["https://cdn.example/video.mp4"] },
+        });
+
+        var (status, body) = await ReadAsync(await new CancelVideo(Api).Run(Request(), JobId, durable.Object, CancellationToken.None));
+
+        Assert.Equal(StatusCodes.Status409Conflict, status);
+        Assert.Contains("is Completed and cannot be canceled", body.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        durable.Verify(client => client.RaiseEventAsync(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<object?>(), It.IsAny<CancellationToken>()), Times.Never);
+    }
+
+    [Fact]
+    public async Task CancelVideo_answers_404_for_an_unknown_job()
+    {
+        var status = await ExecuteAsync(await new CancelVideo(Api).Run(Request(), JobId, durable.Object, CancellationToken.None));
+
+        Assert.Equal(StatusCodes.Status404NotFound, status);
+        durable.Verify(client => client.RaiseEventAsync(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<object?>(), It.IsAny<CancellationToken>()), Times.Never);
+    }
+
+    [Theory]
+    [InlineData(StatusCode.NotFound)]
+    [InlineData(StatusCode.FailedPrecondition)]
+    public async Task CancelVideo_answers_409_with_the_outcome_of_a_job_that_ended_between_the_read_and_the_request(StatusCode hostStatus)
+    {
+        // Read Running, then the host refuses the event (the job finished meanwhile), then read Failed.
+        durable.SetupSequence(client => client.GetInstanceAsync(JobId, It.IsAny<bool>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync(Metadata(OrchestrationRuntimeStatus.Running, new VideoJobProgress { Stage = JobStage.Generating }, result: null))
+            .ReturnsAsync(Metadata(OrchestrationRuntimeStatus.Completed, progress: null, new VideoJobResult { Status = JobStatus.Failed, Error = new JobError(JobErrorCodes.FreepikFailed, "Freepik failed the task.") }));
+        durable.Setup(client => client.RaiseEventAsync(JobId, VideoOrchestration.CancelRequestedEventName, It.IsAny<object?>(), It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new RpcException(new Status(hostStatus, "The orchestration instance with the provided instance id is not running.")));
+
+        var (status, body) = await ReadAsync(await new CancelVideo(Api).Run(Request(), JobId, durable.Object, CancellationToken.None));
+
+        Assert.Equal(StatusCodes.Status409Conflict, status);
+        Assert.Contains("is Failed and cannot be canceled", body.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CancelVideo_answers_404_for_a_job_purged_between_the_read_and_the_request()
+    {
+        durable.SetupSequence(client => client.GetInstanceAsync(JobId, It.IsAny<bool>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync(Metadata(OrchestrationRuntimeStatus.Running, new VideoJobProgress { Stage = JobStage.Generating }, result: null))
+            .ReturnsAsync((OrchestrationMetadata?)null);
+        durable.Setup(client => client.RaiseEventAsync(JobId, VideoOrchestration.CancelRequestedEventName, It.IsAny<object?>(), It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new RpcException(new Status(StatusCode.NotFound, "No such instance.")));
+
+        var status = await ExecuteAsync(await new CancelVideo(Api).Run(Request(), JobId, durable.Object, CancellationToken.None));
+
+        Assert.Equal(StatusCodes.Status404NotFound, status);
     }
 
     [Fact]
@@ -239,15 +319,21 @@ public sealed class TriggerTests : IDisposable
 
     private const string Delivery = """{"task_id":"task-1","status":"COMPLETED","generated":["https://cdn.example/video.mp4"]}""";
 
-    private void Instance(OrchestrationRuntimeStatus status)
+    private void Instance(OrchestrationRuntimeStatus status, VideoJobProgress? progress = null, VideoJobResult? result = null)
         => durable.Setup(client => client.GetInstanceAsync(JobId, It.IsAny<bool>(), It.IsAny<CancellationToken>()))
-            .ReturnsAsync(new OrchestrationMetadata(nameof(VideoOrchestration), JobId)
-            {
-                RuntimeStatus = status,
-                CreatedAt = DateTimeOffset.UtcNow,
-                LastUpdatedAt = DateTimeOffset.UtcNow,
-                DataConverter = JsonDataConverter.Default,
-            });
+            .ReturnsAsync(Metadata(status, progress, result));
+
+    /// <summary>The engine's record of the job, with our custom status and output as the orchestration writes them.</summary>
+    private static OrchestrationMetadata Metadata(OrchestrationRuntimeStatus status, VideoJobProgress? progress, VideoJobResult? result)
+        => new(nameof(VideoOrchestration), JobId)
+        {
+            RuntimeStatus = status,
+            CreatedAt = DateTimeOffset.UtcNow,
+            LastUpdatedAt = DateTimeOffset.UtcNow,
+            DataConverter = JsonDataConverter.Default,
+            SerializedCustomStatus = progress is null ? null : JsonDataConverter.Default.Serialize(progress),
+            SerializedOutput = result is null ? null : JsonDataConverter.Default.Serialize(result),
+        };
 
     private HttpRequest Request(string body = "", string query = "")
     {
