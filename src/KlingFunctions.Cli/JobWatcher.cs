@@ -62,6 +62,14 @@ public sealed class JobWatcher(KlingClient client, TextWriter progress, TimeSpan
     {
         var freepik = job.Freepik is { } task ? $" · Freepik {task.Status ?? "submitted"} ({task.TaskId})" : string.Empty;
         var error = job.Error is { } e ? $" · {e.Code}: {e.Message}" : string.Empty;
-        return $"{job.Status} · {job.Stage}{freepik} · polls {job.Polls} · webhooks {job.Webhooks}{error}";
+        return $"{job.Status} · {job.Stage}{Place(job.Line)}{freepik} · polls {job.Polls} · webhooks {job.Webhooks}{error}";
     }
+
+    /// <summary>Where a waiting job stands, as of its last check: the line moves between the watcher's reads.</summary>
+    private static string Place(LineView? line) => line switch
+    {
+        null => string.Empty,
+        { Ahead: 0 } => $" · next in line for {line.Limit} Freepik task(s) (as of {line.CheckedAt:HH:mm:ss})",
+        _ => $" · {line.Ahead} ahead in line for {line.Limit} Freepik task(s) (as of {line.CheckedAt:HH:mm:ss})",
+    };
 }

@@ -32,6 +32,13 @@ public sealed record JobView
 
     public required DateTimeOffset UpdatedAt { get; init; }
 
+    /// <summary>
+    /// While the job waits in line for a Freepik slot (stage <c>WaitingForSlot</c>): how many jobs are ahead of it, of
+    /// how many tasks the API key runs at once, as of the job's last check.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public LineView? Line { get; init; }
+
     public int Polls { get; init; }
 
     public int Webhooks { get; init; }
@@ -54,7 +61,8 @@ public sealed record JobView
         var stage = progress?.Stage ?? JobStage.Queued;
 
         // A job in line for a Freepik slot has nothing under way yet: it is Pending, like a job not started.
-        var shown = status is JobStatus.Running && stage is JobStage.WaitingForSlot ? JobStatus.Pending : status;
+        var waiting = status is JobStatus.Running && stage is JobStage.WaitingForSlot;
+        var shown = waiting ? JobStatus.Pending : status;
         return new JobView
         {
             Id = id,
@@ -65,6 +73,7 @@ public sealed record JobView
             VideoUrls = result?.VideoUrls ?? [],
             Video = result?.Video is { } video ? new VideoView(videoUrl?.AbsoluteUri, video.Blob, video.Bytes) : null,
             Error = result?.Error,
+            Line = waiting && progress?.Line is { } place ? new LineView(place.Ahead, place.Limit, new DateTimeOffset(place.CheckedAt, TimeSpan.Zero)) : null,
             CreatedAt = createdAt,
             UpdatedAt = progress is not null && progress.UpdatedAt > updatedAt.UtcDateTime ? new DateTimeOffset(progress.UpdatedAt, TimeSpan.Zero) : updatedAt,
             Polls = progress?.Polls ?? 0,
@@ -74,5 +83,11 @@ public sealed record JobView
 }
 
 public sealed record FreepikView(string TaskId, string? Status);
+
+/// <summary>A waiting job's place in line.</summary>
+/// <param name="Ahead">Jobs ahead of it in line (0: it takes the next free slot).</param>
+/// <param name="Limit">The API key's Freepik tasks at once (<c>Freepik:MaxConcurrentTasks</c>).</param>
+/// <param name="CheckedAt">When the job last asked for a slot.</param>
+public sealed record LineView(int Ahead, int Limit, DateTimeOffset CheckedAt);
 
 public sealed record VideoView(string? Url, string Blob, long Bytes);

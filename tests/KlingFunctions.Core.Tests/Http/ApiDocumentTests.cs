@@ -48,4 +48,16 @@ public sealed class ApiDocumentTests
         var codes = document.RootElement.GetProperty("components").GetProperty("schemas").GetProperty("JobError").GetProperty("properties").GetProperty("code").GetProperty("enum");
         Assert.Contains("DailyLimitReached", codes.EnumerateArray().Select(code => code.GetString()));
     }
+
+    [Fact]
+    public async Task The_job_view_describes_the_place_in_line_and_the_codes_include_SlotWaitExceeded()
+    {
+        using var document = JsonDocument.Parse(await new ApiDocument().GetJsonAsync());
+        var schemas = document.RootElement.GetProperty("components").GetProperty("schemas");
+
+        Assert.True(schemas.GetProperty("JobView").GetProperty("properties").TryGetProperty("line", out _));
+        Assert.Equal(["ahead", "limit", "checkedAt"], schemas.GetProperty("LineView").GetProperty("properties").EnumerateObject().Select(property => property.Name));
+        var codes = schemas.GetProperty("JobError").GetProperty("properties").GetProperty("code").GetProperty("enum");
+        Assert.Contains("SlotWaitExceeded", codes.EnumerateArray().Select(code => code.GetString()));
+    }
 }

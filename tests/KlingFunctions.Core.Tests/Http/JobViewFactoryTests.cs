@@ -14,6 +14,20 @@ public sealed class JobViewFactoryTests
     private static readonly JobStatus[] Endings = [JobStatus.Completed, JobStatus.Failed, JobStatus.Canceled, JobStatus.TimedOut];
 
     [Fact]
+    public void A_job_waiting_in_line_reads_Pending_with_its_place_and_loses_it_once_it_holds_a_slot()
+    {
+        var checkedAt = Now.UtcDateTime.AddSeconds(-5);
+        var waiting = new VideoJobProgress { Stage = JobStage.WaitingForSlot, Line = new SlotPlace(41, 3, checkedAt) };
+
+        var view = JobView.From("job", JobStatus.Running, waiting, null, Now, Now, null);
+        var submitting = JobView.From("job", JobStatus.Running, waiting with { Stage = JobStage.Submitting }, null, Now, Now, null);
+
+        Assert.Equal((JobStatus.Pending, JobStage.WaitingForSlot), (view.Status, view.Stage));
+        Assert.Equal(new LineView(41, 3, new DateTimeOffset(checkedAt, TimeSpan.Zero)), view.Line);
+        Assert.Null(submitting.Line);
+    }
+
+    [Fact]
     public void A_completed_orchestration_whose_output_is_Canceled_reads_Canceled_with_its_code()
     {
         var summary = JobViewFactory.Summarize(Snapshot(JobRuntimeStatus.Completed, Done(JobStatus.Canceled), Ended(JobStatus.Canceled)));
