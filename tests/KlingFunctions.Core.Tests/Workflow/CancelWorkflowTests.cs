@@ -55,6 +55,29 @@ public sealed class CancelWorkflowTests(WorkflowEngine engine)
     }
 
     [Fact]
+    public async Task Canceled_while_its_ask_for_a_slot_runs_it_gives_back_what_the_ask_took_after_the_ask_and_submits_nothing()
+    {
+        string? id = null;
+        var script = new JobScript
+        {
+            AcquireSlot = _ =>
+            {
+                engine.CancelAsync(id!).GetAwaiter().GetResult();
+                Thread.Sleep(200);
+                return Granted;
+            },
+        };
+        id = await engine.StartAsync(script, Settings, CallbackUrl);
+
+        await EndedOnceAsync(id, script, JobStatus.Canceled);
+
+        Assert.Equal(0, script.CallsTo(WorkflowActivities.SubmitVideoTask));
+        var release = Assert.Single(script.InputsOf<SlotRelease>(WorkflowActivities.ReleaseFreepikSlot));
+        Assert.Equal((JobScript.SlotPool, id), (release.Pool, release.JobId));
+        Assert.True(script.TimesOf(WorkflowActivities.ReleaseFreepikSlot)[0] > script.TimesOf(WorkflowActivities.AcquireFreepikSlot)[0].AddMilliseconds(200));
+    }
+
+    [Fact]
     public async Task Canceled_during_the_create_it_ends_Canceled_once_the_create_answers_keeping_the_paid_task_s_id()
     {
         string? id = null;
