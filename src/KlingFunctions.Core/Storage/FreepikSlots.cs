@@ -50,7 +50,6 @@ public sealed class FreepikSlots(
         }
 
         var (front, dropped) = await line.FrontAsync(now, cancellationToken);
-        var rank = front.FindIndex(w => w.JobId == ask.JobId);
         var grant = await ChangeAsync(pool, head =>
         {
             var changed = head.Expire(now, logger) | dropped > 0;
@@ -60,6 +59,7 @@ public sealed class FreepikSlots(
                 return (changed, new SlotGrant(pool, true, 0, head.Holders.Count, Limit, joined.Value));
             }
 
+            var rank = head.StillWaiting(front).FindIndex(w => w.JobId == ask.JobId);
             var free = Limit - head.Holders.Count;
             if (rank >= 0 && rank < free)
             {
@@ -69,7 +69,7 @@ public sealed class FreepikSlots(
             }
 
             // Beyond the front page, the arrivals counted since it joined tell how far back it stands.
-            var ahead = rank >= 0 ? rank : Math.Max(front.Count, (int)Math.Min(int.MaxValue, joined.Value - head.Left - 1));
+            var ahead = rank >= 0 ? rank : (int)Math.Clamp(joined.Value - head.Left - 1, 0, int.MaxValue);
             return (changed, new SlotGrant(pool, false, ahead, head.Holders.Count, Limit, joined.Value));
         }, cancellationToken);
 
@@ -91,14 +91,13 @@ public sealed class FreepikSlots(
 
         // The lapsed waiters are dropped before choosing whom to wake: a wake-up for an ended job would be lost.
         var (front, dropped) = await line.FrontAsync(now, cancellationToken);
-        var free = await ChangeAsync(release.Pool, head =>
+        var next = await ChangeAsync(release.Pool, head =>
         {
             var changed = head.Holders.RemoveAll(holder => holder.JobId == release.JobId) > 0 | head.Expire(now, logger) | left + dropped > 0;
             head.Left += left + dropped;
-            return (changed, Limit - head.Holders.Count);
+            return (changed, head.StillWaiting(front).Where(waiter => waiter.JobId != release.JobId).Take(Math.Max(Limit - head.Holders.Count, 0)).ToList());
         }, cancellationToken);
 
-        var next = front.Where(waiter => waiter.JobId != release.JobId).Take(Math.Max(free, 0)).ToList();
         foreach (var waiter in next)
         {
             await line.OfferAsync(waiter, now, OfferGrace, cancellationToken);
@@ -237,6 +236,12 @@ public sealed record SlotPool
 
     /// <summary>Departures from the line so far (granted a slot, gone, or dropped out): <c>Joined - Left</c> are waiting.</summary>
     public long Left { get; set; }
+
+    /// <summary>
+    /// The waiters of a look at the line's front that do not hold a slot by now: one granted a moment ago is still
+    /// listed until its blob is gone, and must not count as ahead of anyone, nor be woken for a slot it has.
+    /// </summary>
+    internal List<SlotWaiter> StillWaiting(List<SlotWaiter> front) => [.. front.Where(waiter => !Holders.Any(holder => holder.JobId == waiter.JobId))];
 
     /// <summary>Drops the claims no job can still be using; true when there were any.</summary>
     internal bool Expire(DateTimeOffset now, ILogger logger)

@@ -3,6 +3,7 @@ using KlingFunctions.Freepik;
 using KlingFunctions.Storage;
 using KlingFunctions.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace KlingFunctions.Core.Tests.Storage;
 
@@ -114,6 +115,26 @@ public sealed class FreepikSlotsTests(AzuriteFixture azurite)
         var woken = await slots.ReleaseAsync(new SlotRelease(slots.CurrentPool, "holder"), CancellationToken.None);
 
         Assert.Equal(["live"], woken);
+    }
+
+    [Fact]
+    public async Task A_job_granted_a_moment_ago_and_still_listed_in_line_is_not_ahead_of_the_next_one_nor_woken()
+    {
+        await using var services = Services(limit: 2);
+        var slots = services.GetRequiredService<FreepikSlots>();
+        await AcquireAsync(slots, "holder");
+        await AcquireAsync(slots, "granted", arrivedAfter: 1);
+
+        // As another instance sees the line between the grant of "granted" and the removal of its blob.
+        var inputs = await services.GetRequiredService<BlobContainers>().InputsAsync(CancellationToken.None);
+        await new SlotWaiters(inputs, slots.CurrentPool, NullLogger.Instance)
+            .JoinAsync(new SlotWaiter("granted", start.AddMilliseconds(1), 2, start + LongAgo, start + LongAgo), CancellationToken.None);
+        await AcquireAsync(slots, "next", arrivedAfter: 2);
+
+        var woken = await slots.ReleaseAsync(new SlotRelease(slots.CurrentPool, "holder"), CancellationToken.None);
+
+        Assert.Equal(["next"], woken);
+        Assert.True((await AcquireAsync(slots, "next", arrivedAfter: 2)).Granted);
     }
 
     [Fact]

@@ -26,9 +26,10 @@ public sealed class FreepikSlotWorkflowTests(WorkflowEngine engine)
         var script = new JobScript { AcquireSlot = _ => Volatile.Read(ref open) ? Granted : InLine(2), Status = _ => Polled("COMPLETED", VideoUrl) };
         var id = await engine.StartAsync(script, Settings(webhooks: false));
 
-        var waiting = await engine.ReachedAsync(id, JobStage.WaitingForSlot);
+        await engine.ReachedAsync(id, JobStage.WaitingForSlot);
         await Task.Delay(300);
-        Assert.Equal(JobStage.WaitingForSlot, (await engine.ReachedAsync(id, JobStage.WaitingForSlot)).Stage);
+        var waiting = await engine.ReachedAsync(id, JobStage.WaitingForSlot);
+        Assert.Equal(JobStage.WaitingForSlot, waiting.Stage);
         Assert.Equal(0, script.CallsTo(WorkflowActivities.SubmitVideoTask));
         Assert.Equal((2, 3), (waiting.Line!.Ahead, waiting.Line.Limit));
         Assert.InRange(waiting.Line.CheckedAt, DateTime.UtcNow.AddMinutes(-1), DateTime.UtcNow);
