@@ -97,7 +97,9 @@ internal static class BacklogBenchmark
         var failed = run.Jobs.Count(job => job.Outcome is not JobStatus.Completed);
         var wall = run.Idle && run.Jobs.Count > 0 ? run.Jobs.Max(job => job.FinishedAt) - startedAt : run.Total;
         var ratio = wall / least;
-        var handOvers = HandOvers(history, jobs, startedAt + run.StartedAll);
+        var timedHandOvers = HandOvers(history, jobs, startedAt + run.StartedAll);
+        var handOvers = timedHandOvers.Select(handOver => handOver.Ms).ToArray();
+        var slowest = string.Join(", ", timedHandOvers.OrderByDescending(handOver => handOver.Ms).Take(5).Select(handOver => $"{Report.Ms(handOver.Ms)} at +{(handOver.At - startedAt).TotalSeconds:0.0} s"));
         var handOverP99 = Stats.Percentile(handOvers, 99);
         var (busy, span) = FreepikLimitBenchmark.Busy(history);
         var onStorage = BenchHost.Engine == DurableEngine.AzureStorage;
@@ -127,6 +129,7 @@ internal static class BacklogBenchmark
                 ["slots busy while tasks ran (task-seconds in flight / (limit × span))", Report.Number(busy / (Limit * span.TotalSeconds) * 100, "0") + " %", "", ""],
                 [$"slot hand-over p50 / p99 (a task's end → the next create, {handOvers.Length} hand-overs)", $"{Report.Ms(Stats.Percentile(handOvers, 50))} / {Report.Ms(handOverP99)}", onStorage ? $"p99 ≤ {HandOverTarget.TotalSeconds:0} s" : "", onStorage ? Report.Verdict(handOvers.Length > 0 && handOverP99 <= HandOverTarget.TotalMilliseconds) : ""],
                 ["slot hand-over max", Report.Ms(handOvers.DefaultIfEmpty(double.NaN).Max()), "", ""],
+                ["the 5 slowest hand-overs (and when the task ended, from the first start request)", slowest, "", ""],
                 ["the line's storage requests per job (blobs under `freepik-slots/`)", $"{PerJob(line.Requests)} ({Breakdown(run.StorageRequests, p => IsLine(p.Key))})", "", ""],
                 ["the line's storage bytes per job (bodies sent + received)", $"{PerJob(line.Bytes)} B", "", ""],
                 ["the line's activity executions per job (AcquireFreepikSlot + ReleaseFreepikSlot)", $"{PerJob(line.Activities)} ({Breakdown(run.Activities, p => IsLineActivity(p.Key))})", "", ""],
@@ -278,12 +281,12 @@ internal static class BacklogBenchmark
     /// <summary>
     /// From the simulator's record of tasks in flight (a step up is a create, a step down a task's end): each end after
     /// <paramref name="from"/> while jobs still wait for a create, paired in order with the first create after it that
-    /// no earlier end took; in milliseconds.
+    /// no earlier end took; in milliseconds, with the end's time.
     /// </summary>
-    private static double[] HandOvers(IReadOnlyList<TasksInFlight> history, int jobs, DateTimeOffset from)
+    private static (double Ms, DateTimeOffset At)[] HandOvers(IReadOnlyList<TasksInFlight> history, int jobs, DateTimeOffset from)
     {
         var ends = new Queue<DateTimeOffset>();
-        var handOvers = new List<double>();
+        var handOvers = new List<(double Ms, DateTimeOffset At)>();
         var creates = 0;
         var previous = 0;
         foreach (var change in history)
@@ -293,7 +296,7 @@ internal static class BacklogBenchmark
                 creates++;
                 if (ends.TryDequeue(out var end))
                 {
-                    handOvers.Add((change.At - end).TotalMilliseconds);
+                    handOvers.Add(((change.At - end).TotalMilliseconds, end));
                 }
             }
             else if (change.Count < previous && creates < jobs && change.At >= from)

@@ -45,7 +45,7 @@ public sealed record JobView
 
     /// <summary>
     /// What Freepik reported after the job had ended without a video (<c>SubmitOutcomeUnknown</c>,
-    /// <c>DeadlineExceeded</c>): a video may have been made after all.
+    /// <c>DeadlineExceeded</c>, <c>Canceled</c> after its create): a video may have been made after all.
     /// </summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public LateDelivery? Late { get; init; }

@@ -6,14 +6,14 @@ using Microsoft.Extensions.Logging;
 namespace KlingFunctions.Http;
 
 /// <summary>
-/// A webhook for a job that ended without a video (<c>SubmitOutcomeUnknown</c>, <c>DeadlineExceeded</c>) may announce
-/// a video Freepik made and was paid for: it is kept and shown in the job view as <c>late</c>. Only what Freepik
+/// A webhook for a job that ended without a video (<c>SubmitOutcomeUnknown</c>, <c>DeadlineExceeded</c>, or
+/// <c>Canceled</c> after its create: the task runs on) may announce a video Freepik made and was paid for: it is kept and shown in the job view as <c>late</c>. Only what Freepik
 /// vouches for is kept: a signed delivery, or else Freepik's own answer to one status request.
 /// </summary>
 public sealed class LateDeliveryKeeper(LateDeliveries late, IFreepikClient freepik, TimeProvider time, ILogger<LateDeliveryKeeper> logger)
 {
     public static bool EndedWithoutVideo(VideoJobResult? result)
-        => result?.Error?.Code is JobErrorCodes.SubmitOutcomeUnknown or JobErrorCodes.DeadlineExceeded;
+        => result?.Error?.Code is JobErrorCodes.SubmitOutcomeUnknown or JobErrorCodes.DeadlineExceeded or JobErrorCodes.Canceled;
 
     public async Task KeepIfLateAsync(VideoJobSnapshot job, FreepikTaskUpdate update, CancellationToken cancellationToken)
     {
