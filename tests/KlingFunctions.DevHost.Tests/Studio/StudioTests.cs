@@ -144,6 +144,30 @@ public sealed class StudioTests(AzuriteFixture azurite, Chromium chromium) : ICl
     }
 
     [Fact]
+    public async Task A_job_waiting_for_a_Freepik_slot_shows_its_place_in_line_on_the_timeline()
+    {
+        await using var host = await TestDevHost.StartAsync(azurite, new Dictionary<string, string?>
+        {
+            ["Freepik:MaxConcurrentTasks"] = "1",
+            ["FreepikSimulator:MaxConcurrentTasks"] = "1",
+            ["FreepikSimulator:CompletedAfter"] = "00:05:00",
+        });
+        var holder = await host.StartAsync("the job holding the only slot");
+        await TestDevHost.EventuallyAsync(async () => (await host.GetAsync(holder)).GetProperty("stage").GetString() == "Generating");
+        var waiting = await host.StartAsync("the job in line");
+        await TestDevHost.EventuallyAsync(async () => (await host.GetAsync(waiting)).TryGetProperty("line", out _));
+        await using var studio = await StudioSession.OpenAsync(chromium, host);
+
+        var rows = studio.Page.Locator("[data-jobs=rows] tr");
+        await rows.Nth(1).WaitForAsync();
+        await studio.Page.Locator($"[data-jobs=rows] tr[data-id='{waiting}']").GetByRole(AriaRole.Button, new() { Name = "Open job" }).ClickAsync();
+
+        var current = studio.Page.Locator("[data-job=timeline] li[aria-current=step]");
+        await Assertions.Expect(current).ToContainTextAsync("next in line for 1 Freepik task(s) at a time (as of ");
+        Assert.StartsWith("● Waiting for a slot", await current.InnerTextAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_page_loads_nothing_from_another_origin_but_the_video_link_the_API_gives()
     {
         await using var host = await TestDevHost.StartAsync(azurite);

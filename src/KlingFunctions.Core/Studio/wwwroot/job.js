@@ -109,7 +109,8 @@ export class JobView {
       const mark = state === 'done' ? '✓' : state === 'current' ? '●' : '○';
       item.textContent = `${mark} ${STAGE_NAMES[/** @type {keyof typeof STAGE_NAMES} */ (stage)] || stage}${seen ? ` · ${time(seen)}` : ''}`;
       if (stage === 'WaitingForSlot' && view.line && i === current) {
-        item.textContent += ` · ${view.line.ahead} ahead in line for ${view.line.limit} Freepik tasks at a time`;
+        const place = view.line.ahead === 0 ? 'next in line' : `${view.line.ahead} ahead in line`;
+        item.textContent += ` · ${place} for ${view.line.limit} Freepik task(s) at a time (as of ${time(new Date(view.line.checkedAt))})`;
       }
       return item;
     }));
