@@ -52,8 +52,11 @@ param webhookTokenSecretFallback string = newGuid()
 @description('Freepik API base URL.')
 param freepikBaseUrl string = 'https://api.freepik.com'
 
-@description('How long a job may run before it times out (TimeSpan).')
+@description('How long a job\'s generation may take, from its Freepik create, before it times out (TimeSpan).')
 param workflowDeadline string = '01:00:00'
+
+@description('How long a job may wait in line for a Freepik slot, from its creation, before it times out (TimeSpan).')
+param workflowMaxWaitForSlot string = '7.00:00:00'
 
 @description('Days after which staged input images are deleted.')
 @minValue(1)
@@ -208,6 +211,7 @@ module api 'app/api.bicep' = {
     tokenSecretUri: keyVault.outputs.tokenSecretUri
     freepikBaseUrl: freepikBaseUrl
     workflowDeadline: workflowDeadline
+    workflowMaxWaitForSlot: workflowMaxWaitForSlot
     maximumInstanceCount: maximumInstanceCount
     instanceMemoryMB: instanceMemoryMB
   }

@@ -60,8 +60,11 @@ param tokenSecretUri string
 @description('Freepik API base URL.')
 param freepikBaseUrl string
 
-@description('How long a job may run before it times out (TimeSpan, e.g. 01:00:00).')
+@description('How long a job\'s generation may take, from its Freepik create, before it times out (TimeSpan, e.g. 01:00:00).')
 param workflowDeadline string
+
+@description('How long a job may wait in line for a Freepik slot, from its creation, before it times out (TimeSpan, e.g. 7.00:00:00).')
+param workflowMaxWaitForSlot string
 
 @description('Most instances the app scales out to.')
 @minValue(1)
@@ -171,6 +174,7 @@ var settings = {
   Storage__InputContainer: inputContainerName
   Storage__OutputContainer: outputContainerName
   Workflow__Deadline: workflowDeadline
+  Workflow__MaxWaitForSlot: workflowMaxWaitForSlot
   // The queue trigger reads it from the host storage (AzureWebJobsStorage); the app writes invalid messages to its poison queue.
   Pipelines__RequestQueue: requestQueueName
   Pipelines__QueueServiceUri: storageQueueEndpoint

@@ -123,6 +123,7 @@ public sealed class ApiDescriptionTests(AzuriteFixture azurite)
         Assert.True(configuration.GetProperty("webhooks").GetProperty("enabled").GetBoolean());
         Assert.Equal("ConnectionString", configuration.GetProperty("storage").GetProperty("authentication").GetString());
         Assert.Equal("00:00:30", configuration.GetProperty("workflow").GetProperty("deadline").GetString());
+        Assert.Equal("7.00:00:00", configuration.GetProperty("workflow").GetProperty("maxWaitForSlot").GetString());
         foreach (var secret in SecretSettings.Select(key => host.Host.App.Configuration[key]).OfType<string>())
         {
             Assert.DoesNotContain(secret, text, StringComparison.Ordinal);

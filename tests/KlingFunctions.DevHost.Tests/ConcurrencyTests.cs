@@ -85,6 +85,79 @@ public sealed class ConcurrencyTests(AzuriteFixture azurite)
         Assert.Equal("Running", (await host.GetAsync(holder)).GetProperty("status").GetString());
     }
 
+    [Fact]
+    public async Task A_job_that_waited_in_line_longer_than_the_deadline_still_completes_for_the_deadline_counts_from_its_create()
+    {
+        // One task at a time, 4 s each, a deadline of 6 s: the third job waits about 8 s in line.
+        var settings = Limits(app: 1, freepik: 1, recheck: "00:00:20");
+        settings["Workflow:Deadline"] = "00:00:06";
+        await using var host = await TestDevHost.StartAsync(azurite, settings);
+        host.Simulator.Script("steady", new TaskScript { InProgressAfter = TimeSpan.FromMilliseconds(200), CompletedAfter = TimeSpan.FromSeconds(4) });
+
+        var prompts = Enumerable.Range(0, 3).Select(i => $"steady {i}").ToList();
+        var ids = await Task.WhenAll(prompts.Select(prompt => host.StartAsync(prompt)));
+        var views = await Task.WhenAll(ids.Select(host.WaitUntilFinishedAsync));
+
+        Assert.All(views, view => Assert.Equal("Completed", view.GetProperty("status").GetString()));
+        var calls = host.Simulator.Calls;
+        Assert.Equal((3, 3, 0, 1), (calls.CreateAttempts, calls.TasksCreated, calls.CreatesRefusedAtLimit, calls.MaxTasksInFlight));
+        var last = host.Simulator.Tasks.MaxBy(task => task.CreatedAt)!;
+        var lastView = views[prompts.IndexOf(last.Prompt!)];
+        Assert.True(
+            last.CreatedAt - lastView.GetProperty("createdAt").GetDateTimeOffset() > TimeSpan.FromSeconds(6),
+            $"The last job waited only {last.CreatedAt - lastView.GetProperty("createdAt").GetDateTimeOffset()} in line: the test did not outlast the deadline.");
+    }
+
+    [Fact]
+    public async Task A_job_that_reaches_MaxWaitForSlot_ends_TimedOut_SlotWaitExceeded_and_nothing_is_created_for_it()
+    {
+        var settings = Limits(app: 1, freepik: 1, recheck: "00:00:20");
+        settings["Workflow:MaxWaitForSlot"] = "00:00:03";
+        await using var host = await TestDevHost.StartAsync(azurite, settings);
+        host.Simulator.Script("slow", new TaskScript { InProgressAfter = TimeSpan.FromMilliseconds(100), CompletedAfter = TimeSpan.FromMinutes(5) });
+        var holder = await host.StartAsync("slow");
+        await TestDevHost.EventuallyAsync(() => host.Simulator.Calls.TasksCreated == 1);
+
+        var waiting = await host.StartAsync("waiting");
+        var view = await host.WaitUntilFinishedAsync(waiting);
+
+        Assert.Equal(("TimedOut", "SlotWaitExceeded"), (view.GetProperty("status").GetString(), view.GetProperty("error").GetProperty("code").GetString()));
+        Assert.Contains("Workflow:MaxWaitForSlot", view.GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.False(view.TryGetProperty("freepik", out _));
+        Assert.Equal((1, 1), (host.Simulator.Calls.CreateAttempts, host.Simulator.Calls.TasksCreated));
+        Assert.Equal(Microsoft.DurableTask.Client.OrchestrationRuntimeStatus.Completed, await host.OrchestrationEndedAsync(waiting));
+        Assert.Equal("Running", (await host.GetAsync(holder)).GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task A_job_in_line_shows_how_many_are_ahead_of_it_of_how_many_slots_and_when_it_last_checked()
+    {
+        await using var host = await TestDevHost.StartAsync(azurite, Limits(app: 1, freepik: 1, recheck: "00:00:20"));
+        host.Simulator.Script("slow", new TaskScript { InProgressAfter = TimeSpan.FromMilliseconds(100), CompletedAfter = TimeSpan.FromMinutes(5) });
+        var holder = await host.StartAsync("slow");
+        await TestDevHost.EventuallyAsync(() => host.Simulator.Calls.TasksCreated == 1);
+
+        var first = await host.StartAsync("first in line");
+        await TestDevHost.EventuallyAsync(async () => (await host.GetAsync(first)).TryGetProperty("line", out _));
+        var second = await host.StartAsync("second in line");
+        await TestDevHost.EventuallyAsync(async () => (await host.GetAsync(second)).TryGetProperty("line", out _));
+        var firstView = await host.GetAsync(first);
+        var secondView = await host.GetAsync(second);
+
+        Assert.Equal(("Pending", "WaitingForSlot"), (secondView.GetProperty("status").GetString(), secondView.GetProperty("stage").GetString()));
+        Assert.Equal((0, 1), Place(firstView));
+        Assert.Equal((1, 1), Place(secondView));
+        var checkedAt = secondView.GetProperty("line").GetProperty("checkedAt").GetDateTimeOffset();
+        Assert.InRange(checkedAt, secondView.GetProperty("createdAt").GetDateTimeOffset(), DateTimeOffset.UtcNow);
+        Assert.False((await host.GetAsync(holder)).TryGetProperty("line", out _));
+    }
+
+    private static (int Ahead, int Limit) Place(System.Text.Json.JsonElement view)
+    {
+        var line = view.GetProperty("line");
+        return (line.GetProperty("ahead").GetInt32(), line.GetProperty("limit").GetInt32());
+    }
+
     private static Dictionary<string, string?> Limits(int app, int freepik, string recheck) => new()
     {
         ["Freepik:MaxConcurrentTasks"] = app.ToString(System.Globalization.CultureInfo.InvariantCulture),

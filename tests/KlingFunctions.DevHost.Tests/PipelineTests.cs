@@ -216,46 +216,75 @@ public sealed class PipelineTests(AzuriteFixture azurite)
     }
 
     [Fact]
-    public async Task Every_terminal_outcome_publishes_its_event_once_Failed_TimedOut_and_Canceled_too()
+    public async Task Every_ending_is_told_once_by_the_callback_and_the_event_and_both_say_what_GET_says()
     {
         await using var topic = await EventTopic.StartAsync();
-        await using var host = await TestDevHost.StartAsync(azurite, new Dictionary<string, string?>(topic.Settings)
+        await using var receiver = await CallbackReceiver.StartAsync();
+
+        // Two slots; the wait in line is bounded at 3 s from the job's creation, the generation at 6 s from its create.
+        await using var host = await TestDevHost.StartAsync(azurite, new Dictionary<string, string?>(topic.Settings.Concat(CallbackReceiver.Settings))
         {
+            ["Freepik:MaxConcurrentTasks"] = "2",
             ["Workflow:FirstPoll"] = "00:00:00.100",
             ["Workflow:MaxPollInterval"] = "00:00:00.250",
-            ["Workflow:Deadline"] = "00:00:04",
+            ["Workflow:Deadline"] = "00:00:06",
+            ["Workflow:MaxWaitForSlot"] = "00:00:03",
+            ["Workflow:SlotRecheckInterval"] = "00:00:01",
+            ["Workflow:ActivityRetryAttempts"] = "2",
+            ["Workflow:ActivityRetryInterval"] = "00:00:00.100",
         });
         host.Simulator.Script("doomed", new TaskScript { Ending = TaskEnding.Failed });
         host.Simulator.Script("endless", new TaskScript { CompletedAfter = TimeSpan.FromMinutes(5) });
-        host.Simulator.Script("long", new TaskScript { CompletedAfter = TimeSpan.FromMinutes(5) });
+        var callback = new Dictionary<string, object?> { ["callback_url"] = receiver.Url.AbsoluteUri };
+        Dictionary<string, object?> Image(string url) => new(callback) { ["image"] = url };
 
-        var failed = await host.StartAsync("doomed video");
-        var timedOut = await host.StartAsync("endless generation");
-        var canceled = await host.StartAsync("long generation");
+        // Endings before the line: an image host that refuses every connection (retried), and one no name resolves
+        // to (.invalid never does, RFC 6761: final at once).
+        var unavailable = await host.StartAsync("unreachable image", Image("https://127.0.0.1:1/cat.png"));
+        var invalid = await host.StartAsync("unresolvable image", Image("https://kling-test.invalid/cat.png"));
+
+        // Both slots held (one until its deadline, one until it is canceled), so a third job waits past its bound.
+        var timedOut = await host.StartAsync("endless generation", callback);
+        var canceled = await host.StartAsync("endless until canceled", callback);
+        await TestDevHost.EventuallyAsync(() => host.Simulator.Calls.TasksCreated == 2);
+        var waitedTooLong = await host.StartAsync("waits past its bound", callback);
+        await topic.EventForAsync(waitedTooLong);
         using var cancel = await host.Client.PostAsync($"/api/videos/{canceled}/cancel", null);
+        await topic.EventForAsync(canceled);
+
+        // The canceled job's slot is free again: one job completes in it, one fails at Freepik.
+        var completed = await host.StartAsync("plain video", callback);
+        var failed = await host.StartAsync("doomed video", callback);
 
         Assert.Equal(HttpStatusCode.Accepted, cancel.StatusCode);
-        var failedEvent = await topic.EventForAsync(failed);
-        Assert.Equal("KlingFunctions.VideoJob.Failed", failedEvent.Type);
-        Assert.Equal("FreepikFailed", failedEvent.Data.GetProperty("error").GetProperty("code").GetString());
-        var canceledEvent = await topic.EventForAsync(canceled);
-        Assert.Equal("KlingFunctions.VideoJob.Canceled", canceledEvent.Type);
-        Assert.Equal($"kling_{canceled}_canceled", canceledEvent.Id);
-        Assert.Equal("Canceled", canceledEvent.Data.GetProperty("status").GetString());
-        Assert.Equal("Canceled", canceledEvent.Data.GetProperty("error").GetProperty("code").GetString());
-        var timedOutEvent = await topic.EventForAsync(timedOut);
-        Assert.Equal("KlingFunctions.VideoJob.TimedOut", timedOutEvent.Type);
-        Assert.Equal("DeadlineExceeded", timedOutEvent.Data.GetProperty("error").GetProperty("code").GetString());
+        var expected = new Dictionary<string, (string Status, string? Code)>
+        {
+            [completed] = ("Completed", null),
+            [failed] = ("Failed", "FreepikFailed"),
+            [unavailable] = ("Failed", "ImageUnavailable"),
+            [invalid] = ("Failed", "InvalidImage"),
+            [timedOut] = ("TimedOut", "DeadlineExceeded"),
+            [waitedTooLong] = ("TimedOut", "SlotWaitExceeded"),
+            [canceled] = ("Canceled", "Canceled"),
+        };
+        foreach (var (id, ending) in expected)
+        {
+            // Ended by itself, through its finish (a cancel too): the callback and the event are out by then.
+            Assert.Equal(Microsoft.DurableTask.Client.OrchestrationRuntimeStatus.Completed, await host.OrchestrationEndedAsync(id));
+            var received = Assert.Single(topic.Events, e => e.Subject == $"videos/{id}");
+            var called = Assert.Single(receiver.Views, view => view.GetProperty("id").GetString() == id);
 
-        // The canceled job ended through its own finish, with one event that says what GET says.
-        Assert.Equal(Microsoft.DurableTask.Client.OrchestrationRuntimeStatus.Completed, await host.OrchestrationEndedAsync(canceled));
-        var canceledView = await host.GetAsync(canceled);
-        Assert.Equal(
-            (canceledView.GetProperty("status").GetString(), canceledView.GetProperty("error").GetProperty("code").GetString()),
-            (canceledEvent.Data.GetProperty("status").GetString(), canceledEvent.Data.GetProperty("error").GetProperty("code").GetString()));
-        await host.OrchestrationEndedAsync(failed);
-        await host.OrchestrationEndedAsync(timedOut);
-        Assert.Equal(3, topic.Events.Count);
+            Assert.Equal(ending, Ending(await host.GetAsync(id)));
+            Assert.Equal(ending, Ending(called));
+            Assert.Equal(ending, Ending(received.Data));
+            Assert.Equal($"KlingFunctions.VideoJob.{ending.Status}", received.Type);
+            Assert.Equal($"kling_{id}_{ending.Status.ToLowerInvariant()}", received.Id);
+        }
+
+        // Only the jobs that held a slot created a task: not the one that waited past its bound, nor the images.
+        Assert.Equal((4, 4), (host.Simulator.Calls.CreateAttempts, host.Simulator.Calls.TasksCreated));
+        Assert.Equal(expected.Count, topic.Events.Count);
+        Assert.Equal(expected.Count, receiver.Views.Count);
     }
 
     [Fact]
@@ -331,6 +360,10 @@ public sealed class PipelineTests(AzuriteFixture azurite)
         Assert.Equal(1, host.Simulator.Calls.TasksCreated);
         Assert.Empty(await BlobsAsync(azurite.CreateServiceClient().GetBlobContainerClient("inputs"), id));
     }
+
+    /// <summary>What a job view (from GET, a callback or an event) says the job ended as.</summary>
+    private static (string Status, string? Code) Ending(JsonElement view)
+        => (view.GetProperty("status").GetString()!, view.TryGetProperty("error", out var error) && error.ValueKind is JsonValueKind.Object ? error.GetProperty("code").GetString() : null);
 
     private static JobRetention Retention(TestDevHost host, DateTimeOffset now) => new(
         host.Host.App.Services.GetRequiredService<Storage.BlobContainers>(),

@@ -77,7 +77,12 @@ public sealed class RestartTests(AzuriteFixture azurite)
         var views = await Task.WhenAll(second.WaitUntilFinishedAsync(holder), second.WaitUntilFinishedAsync(waiting));
 
         Assert.All(views, view => Assert.Equal("Completed", view.GetProperty("status").GetString()));
-        Assert.Equal((2, 0, 1), (simulator.Calls.TasksCreated, simulator.Calls.CreatesRefusedAtLimit, simulator.Calls.MaxTasksInFlight));
+        Assert.Equal((2, 2, 0, 1), (simulator.Calls.CreateAttempts, simulator.Calls.TasksCreated, simulator.Calls.CreatesRefusedAtLimit, simulator.Calls.MaxTasksInFlight));
+
+        // Exactly one create each: every job's task is a task of its own prompt.
+        Assert.Equal(
+            ["holds the slot", "waits in line"],
+            views.Select(view => simulator.Simulation.FindTask(view.GetProperty("freepik").GetProperty("taskId").GetString()!)?.Prompt).Order());
     }
 
     /// <summary>Freepik takes 4 s, long enough for the DevHost to go away while the job waits.</summary>

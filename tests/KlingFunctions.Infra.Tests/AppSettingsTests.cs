@@ -22,6 +22,7 @@ public sealed class AppSettingsTests(InfraFixture infra)
     [InlineData("Storage__InputContainer")]
     [InlineData("Storage__OutputContainer")]
     [InlineData("Workflow__Deadline")]
+    [InlineData("Workflow__MaxWaitForSlot")]
     [InlineData("Pipelines__RequestQueue")]
     [InlineData("Pipelines__QueueServiceUri")]
     [InlineData("Events__TopicEndpoint")]
@@ -130,5 +131,6 @@ public sealed class AppSettingsTests(InfraFixture infra)
     {
         Assert.Equal("https://api.freepik.com", Settings["Freepik__BaseUrl"]);
         Assert.Equal("01:00:00", Settings["Workflow__Deadline"]);
+        Assert.Equal("7.00:00:00", Settings["Workflow__MaxWaitForSlot"]);
     }
 }

@@ -81,7 +81,7 @@ public sealed class HealthCheck(
                 storageOptions.InputContainer,
                 storageOptions.OutputContainer,
                 storageOptions.SasLifetime),
-            new WorkflowSummary(workflowOptions.FirstPoll, workflowOptions.MaxPollInterval, workflowOptions.Deadline, workflowOptions.ArchiveVideo, workflowOptions.MaxSubmitAttempts),
+            new WorkflowSummary(workflowOptions.FirstPoll, workflowOptions.MaxPollInterval, workflowOptions.Deadline, workflowOptions.MaxWaitForSlot, workflowOptions.ArchiveVideo, workflowOptions.MaxSubmitAttempts),
             new CallbackSummary(!string.IsNullOrWhiteSpace(callbacks.Value.SigningSecret)));
     }
 

@@ -30,6 +30,6 @@ public sealed record WebhookSummary(bool Enabled, string? PublicBaseUrl, bool To
 /// <param name="Authentication"><c>ConnectionString</c> or <c>ManagedIdentity</c>.</param>
 public sealed record StorageSummary(string Account, string BlobEndpoint, string Authentication, string InputContainer, string OutputContainer, TimeSpan SasLifetime);
 
-public sealed record WorkflowSummary(TimeSpan FirstPoll, TimeSpan MaxPollInterval, TimeSpan Deadline, bool ArchiveVideo, int MaxSubmitAttempts);
+public sealed record WorkflowSummary(TimeSpan FirstPoll, TimeSpan MaxPollInterval, TimeSpan Deadline, TimeSpan MaxWaitForSlot, bool ArchiveVideo, int MaxSubmitAttempts);
 
 public sealed record CallbackSummary(bool SigningSecretSet);
