@@ -258,6 +258,23 @@ public sealed class EndToEndTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task The_video_of_a_task_that_ran_on_after_its_job_was_canceled_is_shown_as_late()
+    {
+        await using var host = await TestDevHost.StartAsync(azurite, FastPolling);
+        host.Simulator.Script("canceled", new TaskScript { CompletedAfter = TimeSpan.FromSeconds(3) });
+        var id = await host.StartAsync("canceled while generating");
+        await TestDevHost.EventuallyAsync(async () => (await host.GetAsync(id)).GetProperty("stage").GetString() == "Generating");
+
+        using var cancel = await host.Client.PostAsync($"/api/videos/{id}/cancel", null);
+        var canceled = await host.WaitUntilFinishedAsync(id);
+        await TestDevHost.EventuallyAsync(async () => (await host.GetAsync(id)).TryGetProperty("late", out var kept) && kept.GetProperty("status").GetString() == "COMPLETED");
+
+        Assert.Equal(HttpStatusCode.Accepted, cancel.StatusCode);
+        Assert.Equal(("Canceled", "Canceled"), (canceled.GetProperty("status").GetString(), canceled.GetProperty("error").GetProperty("code").GetString()));
+        Assert.Equal(host.Simulator.Tasks[0].TaskId, (await host.GetAsync(id)).GetProperty("late").GetProperty("taskId").GetString());
+    }
+
+    [Fact]
     public async Task A_job_still_generating_at_the_deadline_times_out_and_its_orchestration_ends()
     {
         await using var host = await TestDevHost.StartAsync(azurite, new Dictionary<string, string?>(FastPolling) { ["Workflow:Deadline"] = "00:00:01.500" });
