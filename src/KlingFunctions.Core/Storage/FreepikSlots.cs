@@ -41,12 +41,13 @@ public sealed class FreepikSlots(
         var line = await LineAsync(pool, cancellationToken);
         var now = time.GetUtcNow();
         var waiter = new SlotWaiter(ask.JobId, ask.Arrived, ask.Joined ?? 0, now + ask.AskAgainWithin, ask.WaitUntil);
-        var joined = ask.Joined;
-        if (joined is null || !await line.RefreshAsync(waiter, cancellationToken))
+        var arrived = ask.Joined is null || !await line.RefreshAsync(waiter, cancellationToken);
+        var joined = ask.Joined ?? 0;
+        if (arrived)
         {
             // A new arrival (or one that dropped out and came back): counted, for the place of those beyond the front page.
             joined = await ChangeAsync(pool, head => (true, ++head.Joined), cancellationToken);
-            await line.JoinAsync(waiter with { Joined = joined.Value }, cancellationToken);
+            await line.JoinAsync(waiter with { Joined = joined }, cancellationToken);
         }
 
         var (front, dropped) = await line.FrontAsync(now, cancellationToken);
@@ -56,7 +57,9 @@ public sealed class FreepikSlots(
             head.Left += dropped;
             if (head.Holders.Any(holder => holder.JobId == ask.JobId))
             {
-                return (changed, new SlotGrant(pool, true, 0, head.Holders.Count, Limit, joined.Value));
+                // A holder asking again (a retried ask) that came back into line leaves it at once: counted, so the counts stay even.
+                head.Left += arrived ? 1 : 0;
+                return (changed || arrived, new SlotGrant(pool, true, 0, head.Holders.Count, Limit, joined));
             }
 
             var rank = head.StillWaiting(front).FindIndex(w => w.JobId == ask.JobId);
@@ -65,12 +68,12 @@ public sealed class FreepikSlots(
             {
                 head.Holders.Add(new SlotHolder(ask.JobId, now, now + ask.HoldFor));
                 head.Left++;
-                return (true, new SlotGrant(pool, true, 0, head.Holders.Count, Limit, joined.Value));
+                return (true, new SlotGrant(pool, true, 0, head.Holders.Count, Limit, joined));
             }
 
             // Beyond the front page, the arrivals counted since it joined tell how far back it stands.
-            var ahead = rank >= 0 ? rank : (int)Math.Clamp(joined.Value - head.Left - 1, 0, int.MaxValue);
-            return (changed, new SlotGrant(pool, false, ahead, head.Holders.Count, Limit, joined.Value));
+            var ahead = rank >= 0 ? rank : (int)Math.Clamp(joined - head.Left - 1, 0, int.MaxValue);
+            return (changed, new SlotGrant(pool, false, ahead, head.Holders.Count, Limit, joined));
         }, cancellationToken);
 
         if (grant.Granted)

@@ -57,6 +57,8 @@ public sealed class FreepikSlotsTests(AzuriteFixture azurite)
         var again = await AcquireAsync(slots, "a");
 
         Assert.Equal((true, 1), (again.Granted, again.InUse));
+        var pool = await slots.ReadAsync(slots.CurrentPool, CancellationToken.None);
+        Assert.Equal(pool.Joined, pool.Left);
         Assert.True((await AcquireAsync(slots, "b", arrivedAfter: 1)).Granted);
     }
 
