@@ -40,14 +40,20 @@ public sealed class FreepikSlots(
         var pool = ask.Pool ?? CurrentPool;
         var line = await LineAsync(pool, cancellationToken);
         var now = time.GetUtcNow();
-        var waiter = new SlotWaiter(ask.JobId, ask.Arrived, ask.Joined ?? 0, now + ask.AskAgainWithin, ask.WaitUntil);
+
+        // The job keeps its place for as long as it may go without asking: the recheck its place calls for, with room
+        // to spare. Its place is not known before it is written, but its last answer bounds it (the line moves forward).
+        var recheck = RecheckSchedule.After(ask.Ahead ?? 0, Limit, ask.RecheckInterval);
+        var waiter = new SlotWaiter(ask.JobId, ask.Arrived, ask.Joined ?? 0, now + RecheckSchedule.StaleAfter(recheck), ask.WaitUntil);
         var arrived = ask.Joined is null || !await line.RefreshAsync(waiter, cancellationToken);
         var joined = ask.Joined ?? 0;
         if (arrived)
         {
-            // A new arrival (or one that dropped out and came back): counted, for the place of those beyond the front page.
-            joined = await ChangeAsync(pool, head => (true, ++head.Joined), cancellationToken);
-            await line.JoinAsync(waiter with { Joined = joined }, cancellationToken);
+            // A new arrival (or one that dropped out and came back): counted, for the place of those beyond the front page;
+            // those counted before it and still in line bound its place.
+            (joined, var before) = await ChangeAsync(pool, head => (true, (++head.Joined, head.Joined - head.Left - 1)), cancellationToken);
+            recheck = RecheckSchedule.After(before, Limit, ask.RecheckInterval);
+            await line.JoinAsync(waiter with { Joined = joined, AskAgainBy = now + RecheckSchedule.StaleAfter(recheck) }, cancellationToken);
         }
 
         var (front, dropped) = await line.FrontAsync(now, cancellationToken);
@@ -73,7 +79,10 @@ public sealed class FreepikSlots(
 
             // Beyond the front page, the arrivals counted since it joined tell how far back it stands.
             var ahead = rank >= 0 ? rank : (int)Math.Clamp(joined - head.Left - 1, 0, int.MaxValue);
-            return (changed, new SlotGrant(pool, false, ahead, head.Holders.Count, Limit, joined));
+
+            // Never later than its place in line was kept for.
+            var askAgainIn = RecheckSchedule.After(ahead, Limit, ask.RecheckInterval);
+            return (changed, new SlotGrant(pool, false, ahead, head.Holders.Count, Limit, joined, askAgainIn < recheck ? askAgainIn : recheck));
         }, cancellationToken);
 
         if (grant.Granted)
@@ -215,10 +224,11 @@ public sealed class FreepikSlots(
 /// <param name="Pool">The pool of the API key the job started with; null for a job started before jobs recorded it (the current key's).</param>
 /// <param name="Arrived">Orders the line: the job's creation, kept across its retries, so it never loses its place.</param>
 /// <param name="Joined">What the previous grant answered, once the job is in line; null on its first ask.</param>
-/// <param name="AskAgainWithin">How long the job may go without asking again before it drops out of the line.</param>
+/// <param name="Ahead">How many the previous grant said were ahead of it; null on its first ask.</param>
+/// <param name="RecheckInterval">How often the jobs that may take the next slots ask again (<c>Workflow:SlotRecheckInterval</c>): <see cref="RecheckSchedule"/>.</param>
 /// <param name="WaitUntil">When the job stops waiting in line (<c>Workflow:MaxWaitForSlot</c>): its place lapses then.</param>
 /// <param name="HoldFor">How long a slot granted now may be held before it lapses: the job's generation and a margin.</param>
-public sealed record SlotRequest(string JobId, string? Pool, DateTimeOffset Arrived, long? Joined, TimeSpan AskAgainWithin, DateTimeOffset WaitUntil, TimeSpan HoldFor);
+public sealed record SlotRequest(string JobId, string? Pool, DateTimeOffset Arrived, long? Joined, int? Ahead, TimeSpan RecheckInterval, DateTimeOffset WaitUntil, TimeSpan HoldFor);
 
 /// <param name="Arrived">The job's arrival when it may be in line (its place is given back too); null when it only held a slot.</param>
 public sealed record SlotRelease(string Pool, string JobId, DateTimeOffset? Arrived = null);
@@ -227,7 +237,11 @@ public sealed record SlotRelease(string Pool, string JobId, DateTimeOffset? Arri
 /// <param name="Pool">The pool the slot belongs to: the one to release it in, whatever the API key is by then.</param>
 /// <param name="Ahead">When not granted: how many jobs are ahead of it in line (0 = next).</param>
 /// <param name="Joined">The job's count among the pool's arrivals: passed back with its next ask.</param>
-public sealed record SlotGrant(string Pool, bool Granted, int Ahead, int InUse, int Limit, long Joined);
+/// <param name="AskAgainIn">
+/// When not granted: when the job asks again if no released slot woke it first; it keeps its place in line that long
+/// and some more (<see cref="RecheckSchedule"/>). Null in grants recorded before the line said so.
+/// </param>
+public sealed record SlotGrant(string Pool, bool Granted, int Ahead, int InUse, int Limit, long Joined, TimeSpan? AskAgainIn = null);
 
 /// <summary>One API key's slots as stored: the holders, and the line's counts of arrivals and departures.</summary>
 public sealed record SlotPool

@@ -4,15 +4,17 @@ using KlingFunctions.Storage;
 using KlingFunctions.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 
 namespace KlingFunctions.Core.Tests.Storage;
 
 [Collection(UsesAzurite.Name)]
 public sealed class FreepikSlotsTests(AzuriteFixture azurite)
 {
-    private static readonly TimeSpan LongAgo = TimeSpan.FromHours(1);
+    private static readonly TimeSpan LongWait = TimeSpan.FromDays(1);
+    private static readonly TimeSpan Recheck = TimeSpan.FromSeconds(30);
     private readonly string container = $"slots-{Guid.NewGuid():N}"[..30];
-    private readonly DateTimeOffset start = DateTimeOffset.UtcNow;
+    private readonly FakeTimeProvider clock = new(DateTimeOffset.UtcNow);
 
     [Fact]
     public async Task Grants_up_to_the_limit_then_puts_jobs_in_line_in_order_of_arrival()
@@ -82,10 +84,10 @@ public sealed class FreepikSlotsTests(AzuriteFixture azurite)
     {
         await using var services = Services(limit: 1);
         var slots = services.GetRequiredService<FreepikSlots>();
-        await AcquireAsync(slots, "terminated", holdFor: TimeSpan.FromMilliseconds(300));
+        await AcquireAsync(slots, "terminated", holdFor: TimeSpan.FromMinutes(5));
         Assert.False((await AcquireAsync(slots, "next", arrivedAfter: 1)).Granted);
 
-        await Task.Delay(400);
+        clock.Advance(TimeSpan.FromMinutes(6));
 
         Assert.True((await AcquireAsync(slots, "next", arrivedAfter: 1)).Granted);
     }
@@ -96,12 +98,33 @@ public sealed class FreepikSlotsTests(AzuriteFixture azurite)
         await using var services = Services(limit: 1);
         var slots = services.GetRequiredService<FreepikSlots>();
         await AcquireAsync(slots, "holder");
-        await AcquireAsync(slots, "gone", arrivedAfter: 1, askAgainWithin: TimeSpan.FromMilliseconds(200));
+        var gone = await AcquireAsync(slots, "gone", arrivedAfter: 1);
         await slots.ReleaseAsync(new SlotRelease(slots.CurrentPool, "holder"), CancellationToken.None);
 
-        await Task.Delay(300);
+        clock.Advance(RecheckSchedule.StaleAfter(gone.AskAgainIn!.Value) + TimeSpan.FromSeconds(1));
 
         Assert.True((await AcquireAsync(slots, "later", arrivedAfter: 50)).Granted);
+    }
+
+    [Fact]
+    public async Task A_job_far_back_in_line_is_told_to_ask_again_as_much_less_often_as_there_are_rounds_ahead_and_keeps_its_place_that_long()
+    {
+        await using var services = Services(limit: 3);
+        var slots = services.GetRequiredService<FreepikSlots>();
+        for (var i = 0; i < 33; i++)
+        {
+            await AcquireAsync(slots, $"job-{i:D2}", arrivedAfter: i);
+        }
+
+        var far = await AcquireAsync(slots, "far", arrivedAfter: 33);
+
+        // 30 ahead of it, 3 at a time: 11 rounds of the recheck interval; far longer than the front may go without asking.
+        Assert.Equal((30, Recheck * 11), (far.Ahead, far.AskAgainIn));
+        clock.Advance(far.AskAgainIn!.Value + RecheckSchedule.Margin);
+        var again = await AcquireAsync(slots, "far", arrivedAfter: 33, joined: far.Joined, ahead: far.Ahead);
+        var pool = await slots.ReadAsync(slots.CurrentPool, CancellationToken.None);
+        Assert.Equal(far.Joined, pool.Joined);
+        Assert.False(again.Granted);
     }
 
     [Fact]
@@ -110,9 +133,10 @@ public sealed class FreepikSlotsTests(AzuriteFixture azurite)
         await using var services = Services(limit: 1);
         var slots = services.GetRequiredService<FreepikSlots>();
         await AcquireAsync(slots, "holder");
-        await AcquireAsync(slots, "ended", arrivedAfter: 1, askAgainWithin: TimeSpan.FromMilliseconds(200));
-        await AcquireAsync(slots, "live", arrivedAfter: 2);
-        await Task.Delay(300);
+        await AcquireAsync(slots, "ended", arrivedAfter: 1);
+        var live = await AcquireAsync(slots, "live", arrivedAfter: 2);
+        clock.Advance(RecheckSchedule.StaleAfter(Recheck) + TimeSpan.FromSeconds(1));
+        await AcquireAsync(slots, "live", arrivedAfter: 2, joined: live.Joined, ahead: live.Ahead);
 
         var woken = await slots.ReleaseAsync(new SlotRelease(slots.CurrentPool, "holder"), CancellationToken.None);
 
@@ -130,7 +154,7 @@ public sealed class FreepikSlotsTests(AzuriteFixture azurite)
         // As another instance sees the line between the grant of "granted" and the removal of its blob.
         var inputs = await services.GetRequiredService<BlobContainers>().InputsAsync(CancellationToken.None);
         await new SlotWaiters(inputs, slots.CurrentPool, NullLogger.Instance)
-            .JoinAsync(new SlotWaiter("granted", start.AddMilliseconds(1), 2, start + LongAgo, start + LongAgo), CancellationToken.None);
+            .JoinAsync(new SlotWaiter("granted", clock.Start.AddMilliseconds(1), 2, clock.Start + LongWait, clock.Start + LongWait), CancellationToken.None);
         await AcquireAsync(slots, "next", arrivedAfter: 2);
 
         var woken = await slots.ReleaseAsync(new SlotRelease(slots.CurrentPool, "holder"), CancellationToken.None);
@@ -146,7 +170,7 @@ public sealed class FreepikSlotsTests(AzuriteFixture azurite)
         var slots = services.GetRequiredService<FreepikSlots>();
         var first = await AcquireAsync(slots, "refused");
         await AcquireAsync(slots, "later", arrivedAfter: 10);
-        await slots.ReleaseAsync(new SlotRelease(slots.CurrentPool, "refused", start), CancellationToken.None);
+        await slots.ReleaseAsync(new SlotRelease(slots.CurrentPool, "refused", clock.Start), CancellationToken.None);
 
         var again = await AcquireAsync(slots, "refused", joined: first.Joined);
 
@@ -177,7 +201,7 @@ public sealed class FreepikSlotsTests(AzuriteFixture azurite)
     public async Task Instances_asking_at_once_never_hold_more_slots_than_the_limit()
     {
         // Three app instances, each with its own clients, sharing the storage account.
-        var instances = Enumerable.Range(0, 3).Select(_ => Services(limit: 3)).ToList();
+        var instances = Enumerable.Range(0, 3).Select(_ => Services(limit: 3, time: TimeProvider.System)).ToList();
         try
         {
             Task<SlotGrant[]> AskAsync(long? joined) => Task.WhenAll(Enumerable.Range(0, 24).Select(i =>
@@ -214,17 +238,17 @@ public sealed class FreepikSlotsTests(AzuriteFixture azurite)
         Assert.False((await AcquireAsync(first.GetRequiredService<FreepikSlots>(), "c", arrivedAfter: 2)).Granted);
     }
 
-    private Task<SlotGrant> AcquireAsync(FreepikSlots slots, string jobId, int arrivedAfter = 0, long? joined = null, TimeSpan? askAgainWithin = null, TimeSpan? holdFor = null)
+    private Task<SlotGrant> AcquireAsync(FreepikSlots slots, string jobId, int arrivedAfter = 0, long? joined = null, int? ahead = null, TimeSpan? holdFor = null)
         => slots.AcquireAsync(
-            new SlotRequest(jobId, Pool: null, start.AddMilliseconds(arrivedAfter), joined, askAgainWithin ?? LongAgo, start + LongAgo, holdFor ?? LongAgo),
+            new SlotRequest(jobId, Pool: null, clock.Start.AddMilliseconds(arrivedAfter), joined, ahead, Recheck, clock.Start + LongWait, holdFor ?? LongWait),
             CancellationToken.None);
 
-    private ServiceProvider Services(int limit, string apiKey = "key")
+    private ServiceProvider Services(int limit, string apiKey = "key", TimeProvider? time = null)
         => StagingServices.Create(
             azurite,
             services =>
             {
-                services.AddSingleton(TimeProvider.System);
+                services.AddSingleton(time ?? clock);
                 services.AddOptions<FreepikOptions>().BindConfiguration(FreepikOptions.SectionName);
                 services.AddSingleton<FreepikSlots>();
             },

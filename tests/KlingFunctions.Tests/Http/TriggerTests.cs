@@ -151,7 +151,7 @@ public sealed class TriggerTests : IDisposable
         for (var i = 0; i < 4; i++)
         {
             // The job holds one of the three slots; the fourth job waits in line.
-            await slots.AcquireAsync(new SlotRequest(i == 0 ? JobId : $"other-{i}", null, DateTimeOffset.UtcNow.AddSeconds(i), null, TimeSpan.FromHours(1), far, TimeSpan.FromHours(1)), CancellationToken.None);
+            await slots.AcquireAsync(new SlotRequest(i == 0 ? JobId : $"other-{i}", null, DateTimeOffset.UtcNow.AddSeconds(i), null, null, TimeSpan.FromSeconds(30), far, TimeSpan.FromHours(1)), CancellationToken.None);
         }
 
         await new CancelVideo(Api).Run(Request(), JobId, durable.Object, CancellationToken.None);

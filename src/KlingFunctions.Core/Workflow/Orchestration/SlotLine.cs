@@ -7,7 +7,7 @@ namespace KlingFunctions.Workflow.Orchestration;
 /// <summary>
 /// Waiting in line: the job's place among the jobs waiting for one of the API key's <c>Freepik:MaxConcurrentTasks</c>
 /// tasks in flight, the slot it takes, and giving it back. A job giving its slot back wakes the next in line; rechecks
-/// (<see cref="RecheckSchedule"/>) only cover a wake-up that never comes. The wait is bounded by
+/// (when the line says, <see cref="RecheckSchedule"/>) only cover a wake-up that never comes. The wait is bounded by
 /// <c>Workflow:MaxWaitForSlot</c> from the job's start, 429 waits included.
 /// </summary>
 internal sealed class SlotLine(RunningJob job)
@@ -43,7 +43,7 @@ internal sealed class SlotLine(RunningJob job)
     {
         var waitUntil = new DateTimeOffset(job.WaitBound + LapseMargin, TimeSpan.Zero);
         var holdFor = job.Settings.Deadline + CreateAllowance + LapseMargin;
-        var recheck = job.Settings.SlotRecheckInterval;
+        int? ahead = null;
         for (var ask = 1; ; ask++)
         {
             job.ThrowIfCancelRequested();
@@ -55,10 +55,11 @@ internal sealed class SlotLine(RunningJob job)
             asked = true;
             var grant = await job.Context.CallActivityAsync<SlotGrant>(
                 WorkflowActivities.AcquireFreepikSlot,
-                new SlotRequest(job.Id, pool, job.Input.CreatedAt, joined, RecheckSchedule.StaleAfter(recheck), waitUntil, holdFor),
+                new SlotRequest(job.Id, pool, job.Input.CreatedAt, joined, ahead, job.Settings.SlotRecheckInterval, waitUntil, holdFor),
                 job.IdempotentRetry);
             pool ??= grant.Pool;
             joined = grant.Joined;
+            ahead = grant.Ahead;
             if (grant.Granted)
             {
                 Holding = true;
@@ -82,8 +83,8 @@ internal sealed class SlotLine(RunningJob job)
             waitingFor = $"one of Freepik's {grant.Limit} concurrent tasks (Freepik:MaxConcurrentTasks; {grant.Ahead} ahead in line)";
             var now = job.Now;
             job.Report(job.Progress with { Stage = JobStage.WaitingForSlot, Line = new SlotPlace(grant.Ahead, grant.Limit, now) });
-            recheck = RecheckSchedule.After(grant.Ahead, grant.Limit, job.Settings.SlotRecheckInterval);
-            var until = now + recheck;
+            // When the line said to ask again, having kept its place for a while longer (the same rule for grants recorded before it said).
+            var until = now + (grant.AskAgainIn ?? RecheckSchedule.After(grant.Ahead, grant.Limit, job.Settings.SlotRecheckInterval));
             await job.NextBeforeAsync(slotsFreed, until < job.WaitBound ? until : job.WaitBound);
         }
     }

@@ -1,4 +1,4 @@
-namespace KlingFunctions.Workflow.Orchestration;
+namespace KlingFunctions.Storage;
 
 /// <summary>
 /// When a job in line asks again if no released slot woke it first. Wake-ups are how the line moves; a recheck only
@@ -17,7 +17,7 @@ internal static class RecheckSchedule
 
     /// <param name="ahead">Jobs ahead of it in line.</param>
     /// <param name="limit">Slots of the pool (<c>Freepik:MaxConcurrentTasks</c>).</param>
-    public static TimeSpan After(int ahead, int limit, TimeSpan interval)
+    public static TimeSpan After(long ahead, int limit, TimeSpan interval)
     {
         var rounds = (Math.Max(ahead, 0) / Math.Max(limit, 1)) + 1;
         return interval * Math.Min(rounds, MaxRounds);
