@@ -110,6 +110,8 @@ internal static class BacklogBenchmark
             storage.Bytes().Where(p => IsLine(p.Key)).Sum(p => p.Value),
             run.Activities.GetValueOrDefault(WorkflowActivities.AcquireFreepikSlot) + run.Activities.GetValueOrDefault(WorkflowActivities.ReleaseFreepikSlot));
         string PerJob(double total) => Report.Number(total / jobs, "0.##");
+        static string SlowStorage(StorageRequestCounter storage)
+            => storage.Slow() is var (count, first) && count > 0 ? $"{count}: {string.Join("; ", first)}" : "0";
         string Breakdown<T>(IEnumerable<KeyValuePair<string, T>> counts, Func<KeyValuePair<string, T>, bool> include)
             => string.Join(", ", counts.Where(include).OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key} {PerJob(Convert.ToDouble(p.Value, CultureInfo.InvariantCulture))}"));
 
@@ -136,6 +138,7 @@ internal static class BacklogBenchmark
                 ["the line's activity executions per second of the run", Report.Number(line.Activities / wall.TotalSeconds, "0.0"), "", ""],
                 ["activity executions per job, all", $"{PerJob(run.Activities.Values.Sum())} ({Breakdown(run.Activities, _ => true)})", "", ""],
                 ["storage requests per job, all (on Azure Storage with the engine's own queues and tables)", PerJob(run.StorageRequests.Values.Sum()), "", ""],
+                ["storage attempts the Azure SDK retried or saw answered after more than 3 s (the first 5)", SlowStorage(storage), "", ""],
                 ["peak RSS during the run (sampled every 50 ms)", Report.Mb(peakRss), "", ""],
                 ["peak RSS of the process so far (PeakWorkingSet64)", Report.Mb(process.PeakWorkingSet64), "", ""],
             ]);

@@ -19,7 +19,13 @@ internal sealed partial class StorageRequestCounter : EventListener
     /// <summary>The key of each attempt sent and not yet answered, by the SDK's request id, so its answer is counted with it.</summary>
     private readonly ConcurrentDictionary<string, string> unanswered = new(StringComparer.Ordinal);
 
+    /// <summary>The SDK's own warnings of a slow storage: attempts retried (<c>RequestRetrying</c>, a failure or a timeout) and answers after more than 3 s (<c>ResponseDelay</c>).</summary>
+    private readonly ConcurrentQueue<string> slow = new();
+
     public bool Enabled { get; set; }
+
+    /// <summary>How many attempts were retried or answered late, and the first few of them, with the time (UTC).</summary>
+    public (int Count, IReadOnlyList<string> First) Slow() => (slow.Count, [.. slow.Take(5)]);
 
     public IReadOnlyDictionary<string, int> Snapshot() => new Dictionary<string, int>(counts, StringComparer.Ordinal);
 
@@ -44,6 +50,14 @@ internal sealed partial class StorageRequestCounter : EventListener
                 Add(answeredKey, ContentLength(answer[3]));
             }
 
+            return;
+        }
+
+        // RequestRetrying (requestId, retryNumber, seconds) and ResponseDelay (requestId, seconds).
+        if (Enabled && eventData.EventName is "RequestRetrying" or "ResponseDelay" && eventData.Payload is { Count: >= 2 } warned)
+        {
+            var what = warned[0] is string id && unanswered.TryGetValue(id, out var warnedKey) ? warnedKey : "?";
+            slow.Enqueue($"{eventData.EventName} {what} at {DateTime.UtcNow:HH:mm:ss} ({warned[^1]} s)");
             return;
         }
 

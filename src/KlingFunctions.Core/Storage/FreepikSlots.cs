@@ -1,5 +1,6 @@
 using Azure.Storage.Blobs;
 using KlingFunctions.Freepik;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -13,8 +14,22 @@ namespace KlingFunctions.Storage;
 /// holder's claim lapses at the end of its job's generation, a waiter that stops asking drops out of the line.
 /// </summary>
 public sealed class FreepikSlots(
-    BlobContainers containers, IOptions<FreepikOptions> freepik, TimeProvider time, ILogger<FreepikSlots> logger)
+    BlobContainers containers,
+    [FromKeyedServices(FreepikSlots.StorageKey)] BlobServiceClient storage,
+    IOptions<StorageOptions> storageOptions,
+    IOptions<FreepikOptions> freepik,
+    TimeProvider time,
+    ILogger<FreepikSlots> logger)
 {
+    /// <summary>The blob client of the slots and the line (<see cref="RequestTimeout"/>).</summary>
+    public const string StorageKey = "freepik-slots";
+
+    /// <summary>
+    /// How long one of the line's requests (a few hundred bytes each) may go unanswered before it is sent again: every
+    /// job of the pool waits on the head's writes, so one hung request must not hold them all for the SDK's 100 s.
+    /// </summary>
+    public static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(10);
+
     private const string Prefix = "freepik-slots/";
 
     /// <summary>A waiter woken to take a free slot that has not asked within this has ended: it drops out of the line.</summary>
@@ -123,7 +138,14 @@ public sealed class FreepikSlots(
         => (await ConditionalJsonBlob.ReadAsync<SlotPool>(await HeadAsync(poolId, cancellationToken), cancellationToken)).Value;
 
     private async Task<SlotWaiters> LineAsync(string poolId, CancellationToken cancellationToken)
-        => new(await containers.InputsAsync(cancellationToken), poolId, logger);
+        => new(await ContainerAsync(cancellationToken), poolId, logger);
+
+    /// <summary>The inputs container (created when missing), through the line's own client.</summary>
+    private async Task<BlobContainerClient> ContainerAsync(CancellationToken cancellationToken)
+    {
+        await containers.InputsAsync(cancellationToken);
+        return storage.GetBlobContainerClient(storageOptions.Value.InputContainer);
+    }
 
     /// <summary>
     /// Queues the change for this instance's next write of the pool's head. Changes that arrive while a write is
@@ -211,7 +233,7 @@ public sealed class FreepikSlots(
     }
 
     private async Task<BlobClient> HeadAsync(string poolId, CancellationToken cancellationToken)
-        => (await containers.InputsAsync(cancellationToken)).GetBlobClient($"{Prefix}{poolId}.json");
+        => (await ContainerAsync(cancellationToken)).GetBlobClient($"{Prefix}{poolId}.json");
 
     /// <summary>One queued change: applied to the head as read, possibly more than once when the write loses a race.</summary>
     private sealed record PendingChange(Func<SlotPool, (bool Changed, object? Result)> Apply)

@@ -30,6 +30,9 @@ public static class StorageServiceCollectionExtensions
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(provider => CreateServiceClient(provider.GetRequiredService<IOptions<StorageOptions>>().Value));
+        services.TryAddKeyedSingleton(FreepikSlots.StorageKey, (provider, _) => CreateServiceClient(
+            provider.GetRequiredService<IOptions<StorageOptions>>().Value,
+            new BlobClientOptions { Retry = { NetworkTimeout = FreepikSlots.RequestTimeout } }));
         services.TryAddSingleton<BlobContainers>();
         services.TryAddSingleton<UserDelegationKeyCache>();
         services.TryAddSingleton<BlobReadUrls>();
@@ -47,10 +50,11 @@ public static class StorageServiceCollectionExtensions
         return services;
     }
 
-    private static BlobServiceClient CreateServiceClient(StorageOptions options)
+    private static BlobServiceClient CreateServiceClient(StorageOptions options, BlobClientOptions? clientOptions = null)
         => string.IsNullOrWhiteSpace(options.ConnectionString)
             ? new BlobServiceClient(
                 options.ServiceUri,
-                new DefaultAzureCredential(new DefaultAzureCredentialOptions { ManagedIdentityClientId = options.ClientId }))
-            : new BlobServiceClient(options.ConnectionString);
+                new DefaultAzureCredential(new DefaultAzureCredentialOptions { ManagedIdentityClientId = options.ClientId }),
+                clientOptions)
+            : new BlobServiceClient(options.ConnectionString, clientOptions);
 }
