@@ -74,7 +74,8 @@ internal static class BacklogBenchmark
             logs,
             [],
             builder => activities.AddTo(builder.Logging),
-            cancellationToken);
+            cancellationToken,
+            BenchHost.AzuriteOnDisk());
 
         var least = TimeSpan.FromTicks(TaskLifetime.Ticks * (long)Math.Ceiling(jobs / (double)Limit));
         Report.Progress($"backlog: {jobs} jobs at once, {Limit} tasks in flight at most (the least the limit allows: {least.TotalSeconds:0} s)");
@@ -110,8 +111,22 @@ internal static class BacklogBenchmark
             storage.Bytes().Where(p => IsLine(p.Key)).Sum(p => p.Value),
             run.Activities.GetValueOrDefault(WorkflowActivities.AcquireFreepikSlot) + run.Activities.GetValueOrDefault(WorkflowActivities.ReleaseFreepikSlot));
         string PerJob(double total) => Report.Number(total / jobs, "0.##");
-        static string SlowStorage(StorageRequestCounter storage)
-            => storage.Slow() is var (count, first) && count > 0 ? $"{count}: {string.Join("; ", first)}" : "0";
+        string SlowStorage()
+        {
+            var attempts = storage.Slow();
+            if (attempts.Count == 0)
+            {
+                return "0";
+            }
+
+            string At(DateTimeOffset at) => $"+{(at - startedAt).TotalSeconds:0} s";
+            var byMinute = attempts.GroupBy(attempt => (int)Math.Floor((attempt.At - startedAt).TotalMinutes)).OrderBy(minute => minute.Key)
+                .Select(minute => $"+{minute.Key} min: {minute.Count()}");
+            var slowestAttempts = attempts.Where(attempt => !attempt.Retried).OrderByDescending(attempt => attempt.Seconds).Take(3)
+                .Select(attempt => $"{attempt.Request} {attempt.Seconds:0.0} s at {At(attempt.At)}");
+            return $"{attempts.Count} ({attempts.Count(attempt => attempt.Retried)} retried); by minute of the run: {string.Join(", ", byMinute)}; slowest answers: {string.Join(", ", slowestAttempts)}";
+        }
+
         string Breakdown<T>(IEnumerable<KeyValuePair<string, T>> counts, Func<KeyValuePair<string, T>, bool> include)
             => string.Join(", ", counts.Where(include).OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key} {PerJob(Convert.ToDouble(p.Value, CultureInfo.InvariantCulture))}"));
 
@@ -138,7 +153,7 @@ internal static class BacklogBenchmark
                 ["the line's activity executions per second of the run", Report.Number(line.Activities / wall.TotalSeconds, "0.0"), "", ""],
                 ["activity executions per job, all", $"{PerJob(run.Activities.Values.Sum())} ({Breakdown(run.Activities, _ => true)})", "", ""],
                 ["storage requests per job, all (on Azure Storage with the engine's own queues and tables)", PerJob(run.StorageRequests.Values.Sum()), "", ""],
-                ["storage attempts the Azure SDK retried or saw answered after more than 3 s (the first 5)", SlowStorage(storage), "", ""],
+                [$"storage attempts the Azure SDK retried or saw answered after more than {StorageRequestCounter.SlowAnswer.TotalSeconds:0} s", SlowStorage(), "", ""],
                 ["peak RSS during the run (sampled every 50 ms)", Report.Mb(peakRss), "", ""],
                 ["peak RSS of the process so far (PeakWorkingSet64)", Report.Mb(process.PeakWorkingSet64), "", ""],
             ]);
@@ -189,7 +204,7 @@ internal static class BacklogBenchmark
         settings["FreepikSimulator:MaxConcurrentTasks"] = limit;
         settings["Pipelines:RequestQueue"] = queueName;
         var logs = new LogCapture(MessageStarted);
-        await using var bench = await BenchHost.StartAsync(settings, logs, [QueueCategory], configure: null, cancellationToken);
+        await using var bench = await BenchHost.StartAsync(settings, logs, [QueueCategory], configure: null, cancellationToken, BenchHost.AzuriteOnDisk());
 
         // Base64, as the Functions host's queue trigger reads by default and .NET producers send.
         var options = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 };

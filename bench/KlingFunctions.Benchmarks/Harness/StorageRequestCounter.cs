@@ -19,13 +19,18 @@ internal sealed partial class StorageRequestCounter : EventListener
     /// <summary>The key of each attempt sent and not yet answered, by the SDK's request id, so its answer is counted with it.</summary>
     private readonly ConcurrentDictionary<string, string> unanswered = new(StringComparer.Ordinal);
 
-    /// <summary>The SDK's own warnings of a slow storage: attempts retried (<c>RequestRetrying</c>, a failure or a timeout) and answers after more than 3 s (<c>ResponseDelay</c>).</summary>
-    private readonly ConcurrentQueue<string> slow = new();
+    /// <summary>The key of each attempt answered with a status the SDK retries, until it says it does.</summary>
+    private readonly ConcurrentDictionary<string, string> failed = new(StringComparer.Ordinal);
+
+    private readonly ConcurrentQueue<SlowAttempt> slow = new();
 
     public bool Enabled { get; set; }
 
-    /// <summary>How many attempts were retried or answered late, and the first few of them, with the time (UTC).</summary>
-    public (int Count, IReadOnlyList<string> First) Slow() => (slow.Count, [.. slow.Take(5)]);
+    /// <summary>Signs of a slow storage: attempts retried (a failure or a timeout) and answers after more than <see cref="SlowAnswer"/>.</summary>
+    public IReadOnlyList<SlowAttempt> Slow() => [.. slow];
+
+    /// <summary>The SDK's own threshold for its <c>ResponseDelay</c> warning.</summary>
+    public static readonly TimeSpan SlowAnswer = TimeSpan.FromSeconds(3);
 
     public IReadOnlyDictionary<string, int> Snapshot() => new Dictionary<string, int>(counts, StringComparer.Ordinal);
 
@@ -45,19 +50,29 @@ internal sealed partial class StorageRequestCounter : EventListener
         // Response and ErrorResponse (requestId, status, reasonPhrase, headers, seconds): the answer to an attempt counted below.
         if (eventData.EventName is "Response" or "ErrorResponse")
         {
-            if (eventData.Payload is { Count: >= 4 } answer && answer[0] is string answered && unanswered.TryRemove(answered, out var answeredKey))
+            if (eventData.Payload is { Count: >= 5 } answer && answer[0] is string answered && unanswered.TryRemove(answered, out var answeredKey))
             {
                 Add(answeredKey, ContentLength(answer[3]));
+                if (answer[4] is double seconds && seconds > SlowAnswer.TotalSeconds)
+                {
+                    slow.Enqueue(new SlowAttempt(DateTimeOffset.UtcNow, answeredKey, seconds, Retried: false));
+                }
+
+                // Only the statuses the SDK retries: the line's 412s and 409s are answers, not failures.
+                if (eventData.EventName == "ErrorResponse" && answer[1] is 408 or 429 or 500 or 502 or 503 or 504)
+                {
+                    failed[answered] = answeredKey;
+                }
             }
 
             return;
         }
 
-        // RequestRetrying (requestId, retryNumber, seconds) and ResponseDelay (requestId, seconds).
-        if (Enabled && eventData.EventName is "RequestRetrying" or "ResponseDelay" && eventData.Payload is { Count: >= 2 } warned)
+        // RequestRetrying (requestId, retryNumber, seconds): after an error answer, or after no answer (a timeout).
+        if (eventData.EventName == "RequestRetrying" && eventData.Payload is { Count: >= 3 } retrying && retrying[0] is string retried)
         {
-            var what = warned[0] is string id && unanswered.TryGetValue(id, out var warnedKey) ? warnedKey : "?";
-            slow.Enqueue($"{eventData.EventName} {what} at {DateTime.UtcNow:HH:mm:ss} ({warned[^1]} s)");
+            var what = failed.TryRemove(retried, out var failedKey) ? failedKey : unanswered.TryGetValue(retried, out var pendingKey) ? pendingKey : "?";
+            slow.Enqueue(new SlowAttempt(DateTimeOffset.UtcNow, what, retrying[2] is double seconds ? seconds : double.NaN, Retried: true));
             return;
         }
 
@@ -105,6 +120,9 @@ internal sealed partial class StorageRequestCounter : EventListener
 
     [GeneratedRegex(@"^Content-Length:\s*([0-9]+)\s*$", RegexOptions.Multiline | RegexOptions.IgnoreCase)]
     private static partial Regex ContentLengthHeader();
+
+    /// <summary>A storage attempt answered late or retried: when the SDK said so, which request, after how long.</summary>
+    public sealed record SlowAttempt(DateTimeOffset At, string Request, double Seconds, bool Retried);
 
     [GeneratedRegex(@"/submit-[0-9]+\.json$")]
     private static partial Regex LedgerBlob();
