@@ -103,6 +103,12 @@ internal static class BacklogBenchmark
         var slowest = string.Join(", ", timedHandOvers.OrderByDescending(handOver => handOver.Ms).Take(5).Select(handOver => $"{Report.Ms(handOver.Ms)} at +{(handOver.At - startedAt).TotalSeconds:0.0} s"));
         var handOverP99 = Stats.Percentile(handOvers, 99);
         var (busy, span) = FreepikLimitBenchmark.Busy(history);
+
+        // Where the time beyond the least went: before the first create, between the creates (the hand-overs), after the last task's end.
+        var firstCreate = history.FirstOrDefault(change => change.Count > 0)?.At ?? startedAt;
+        var lastEnd = history.Count > 0 ? history[^1].At : startedAt;
+        var beforeFirst = firstCreate - startedAt;
+        var afterLast = startedAt + wall - lastEnd;
         var onStorage = BenchHost.Engine == DurableEngine.AzureStorage;
 
         var line = new LineCost(
@@ -141,10 +147,15 @@ internal static class BacklogBenchmark
                 ["Freepik create requests / tasks created", $"{calls.CreateAttempts} / {calls.TasksCreated}", $"exactly {jobs} each", Report.Verdict(calls.CreateAttempts == jobs && calls.TasksCreated == jobs)],
                 ["start requests: all answered after", Report.Ms(run.StartedAll.TotalMilliseconds), "", ""],
                 ["wall time, first start request → last job ended", Report.Ms(wall.TotalMilliseconds), "", ""],
+                ["of which: first start request → first create", Report.Ms(beforeFirst.TotalMilliseconds), "", ""],
+                ["of which: first create → last task's end (the slots' span)", Report.Ms((lastEnd - firstCreate).TotalMilliseconds), "", ""],
+                ["of which: last task's end → last job ended", Report.Ms(afterLast.TotalMilliseconds), "", ""],
                 [$"least the limit allows (⌈{jobs} / {Limit}⌉ rounds × {TaskLifetime.TotalSeconds:0} s)", Report.Ms(least.TotalMilliseconds), "", ""],
                 ["wall time / least", Report.Ratio(ratio), onStorage ? "" : $"≤ {Report.Ratio(WallTarget)}", onStorage ? "" : Report.Verdict(run.Idle && ratio <= WallTarget)],
                 ["slots busy while tasks ran (task-seconds in flight / (limit × span))", Report.Number(busy / (Limit * span.TotalSeconds) * 100, "0") + " %", "", ""],
                 [$"slot hand-over p50 / p99 (a task's end → the next create, {handOvers.Length} hand-overs)", $"{Report.Ms(Stats.Percentile(handOvers, 50))} / {Report.Ms(handOverP99)}", onStorage ? $"p99 ≤ {HandOverTarget.TotalSeconds:0} s" : "", onStorage ? Report.Verdict(handOvers.Length > 0 && handOverP99 <= HandOverTarget.TotalMilliseconds) : ""],
+                ["of a hand-over: a task's end → its webhook raised in its job, p50 / p99", Deliveries(run), "", ""],
+                ["of a hand-over: the activities on its path, p50 / p99 of each execution", ActivityTimes(activities), "", ""],
                 ["slot hand-over max", Report.Ms(handOvers.DefaultIfEmpty(double.NaN).Max()), "", ""],
                 ["the 5 slowest hand-overs (and when the task ended, from the first start request)", slowest, "", ""],
                 ["the line's storage requests per job (blobs under `freepik-slots/`)", $"{PerJob(line.Requests)} ({Breakdown(run.StorageRequests, p => IsLine(p.Key))})", "", ""],
@@ -326,6 +337,22 @@ internal static class BacklogBenchmark
         }
 
         return [.. handOvers];
+    }
+
+    /// <summary>The first leg of a hand-over: the simulator's COMPLETED until the job's webhook was raised (the rest is the line and the engine).</summary>
+    private static string Deliveries(JobRunResult run)
+    {
+        var delivery = run.Jobs.Select(job => job.DeliveryMs).OfType<double>().ToArray();
+        return delivery.Length == 0 ? "n/a" : $"{Report.Ms(Stats.Percentile(delivery, 50))} / {Report.Ms(Stats.Percentile(delivery, 99))}";
+    }
+
+    /// <summary>The time inside the activities a hand-over waits for; the rest of it is the webhook and the engine's hops.</summary>
+    private static string ActivityTimes(ActivityCounter activities)
+    {
+        var durations = activities.Durations();
+        return string.Join(", ", new[] { WorkflowActivities.ReleaseFreepikSlot, WorkflowActivities.AcquireFreepikSlot, WorkflowActivities.SubmitVideoTask }
+            .Where(durations.ContainsKey)
+            .Select(name => $"{name} {Report.Ms(Stats.Percentile([.. durations[name]], 50))} / {Report.Ms(Stats.Percentile([.. durations[name]], 99))}"));
     }
 
     /// <summary>Prints how many tasks were created every 30 seconds, for the person watching a run of many minutes.</summary>

@@ -60,7 +60,12 @@ public sealed class FreepikSlots(
         // to spare. Its place is not known before it is written, but its last answer bounds it (the line moves forward).
         var recheck = RecheckSchedule.After(ask.Ahead ?? 0, Limit, ask.RecheckInterval);
         var waiter = new SlotWaiter(ask.JobId, ask.Arrived, ask.Joined ?? 0, now + RecheckSchedule.StaleAfter(recheck), ask.WaitUntil);
-        var arrived = ask.Joined is null || !await line.RefreshAsync(waiter, cancellationToken);
+
+        // A job asking again is most often at the front, woken to take a freed slot: its place there is read first (it
+        // is asking, so it has not lapsed), and kept only if it does not take the slot. Elsewhere it is kept first.
+        var (front, dropped) = ask.Joined is null ? (new List<SlotWaiter>(), 0) : await line.FrontAsync(now, ask.JobId, cancellationToken);
+        var atFront = front.Any(w => w.JobId == ask.JobId);
+        var arrived = !atFront && (ask.Joined is null || !await line.RefreshAsync(waiter, cancellationToken));
         var joined = ask.Joined ?? 0;
         if (arrived)
         {
@@ -71,7 +76,12 @@ public sealed class FreepikSlots(
             await line.JoinAsync(waiter with { Joined = joined, AskAgainBy = now + RecheckSchedule.StaleAfter(recheck) }, cancellationToken);
         }
 
-        var (front, dropped) = await line.FrontAsync(now, cancellationToken);
+        if (!atFront)
+        {
+            var (look, droppedNow) = await line.FrontAsync(now, ask.JobId, cancellationToken);
+            (front, dropped) = (look, dropped + droppedNow);
+        }
+
         var grant = await ChangeAsync(pool, head =>
         {
             var changed = head.Expire(now, logger) | dropped > 0;
@@ -104,6 +114,12 @@ public sealed class FreepikSlots(
         {
             await line.LeaveAsync(ask.JobId, ask.Arrived, cancellationToken);
         }
+        else if (atFront)
+        {
+            // Read at the front but not written: kept now until its next ask is overdue. A place another instance dropped
+            // meanwhile (its ask came late) is taken again at that ask, in the same order.
+            await line.RefreshAsync(waiter with { AskAgainBy = now + RecheckSchedule.StaleAfter(grant.AskAgainIn ?? recheck) }, cancellationToken);
+        }
 
         return grant;
     }
@@ -117,7 +133,7 @@ public sealed class FreepikSlots(
         var left = release.Arrived is { } arrived && await line.LeaveAsync(release.JobId, arrived, cancellationToken) ? 1 : 0;
 
         // The lapsed waiters are dropped before choosing whom to wake: a wake-up for an ended job would be lost.
-        var (front, dropped) = await line.FrontAsync(now, cancellationToken);
+        var (front, dropped) = await line.FrontAsync(now, asking: null, cancellationToken);
         var next = await ChangeAsync(release.Pool, head =>
         {
             var changed = head.Holders.RemoveAll(holder => holder.JobId == release.JobId) > 0 | head.Expire(now, logger) | left + dropped > 0;
@@ -125,10 +141,7 @@ public sealed class FreepikSlots(
             return (changed, head.StillWaiting(front).Where(waiter => waiter.JobId != release.JobId).Take(Math.Max(Limit - head.Holders.Count, 0)).ToList());
         }, cancellationToken);
 
-        foreach (var waiter in next)
-        {
-            await line.OfferAsync(waiter, now, OfferGrace, cancellationToken);
-        }
+        await Task.WhenAll(next.Select(waiter => line.OfferAsync(waiter, now, OfferGrace, cancellationToken)));
 
         return [.. next.Select(waiter => waiter.JobId)];
     }

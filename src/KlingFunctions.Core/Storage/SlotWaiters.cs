@@ -45,8 +45,9 @@ internal sealed class SlotWaiters(BlobContainerClient container, string pool, IL
         => (await Blob(jobId, arrived).DeleteIfExistsAsync(cancellationToken: cancellationToken)).Value;
 
     /// <summary>The first live waiters, in order of arrival; the ones that lapsed are taken out of the line on the way.</summary>
+    /// <param name="asking">The job asking now, if one is: live, whatever its blob says.</param>
     /// <returns>The live waiters, and how many lapsed ones were dropped.</returns>
-    public async Task<(List<SlotWaiter> Live, int Dropped)> FrontAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<(List<SlotWaiter> Live, int Dropped)> FrontAsync(DateTimeOffset now, string? asking, CancellationToken cancellationToken)
     {
         var live = new List<SlotWaiter>();
         var dropped = 0;
@@ -55,7 +56,7 @@ internal sealed class SlotWaiters(BlobContainerClient container, string pool, IL
             foreach (var item in page.Values)
             {
                 var waiter = SlotWaiter.FromMetadata(item.Metadata);
-                if (waiter is not null && !waiter.LapsedAt(now))
+                if (waiter is not null && (!waiter.LapsedAt(now) || (waiter.JobId == asking && waiter.WaitUntil > now)))
                 {
                     live.Add(waiter);
                     continue;

@@ -134,9 +134,11 @@ internal sealed class SlotLine(RunningJob job)
     {
         if (asked && pool is { } slots)
         {
+            // A holder's place in line went with its grant: only a job that may still be in line has one to give back.
+            var arrived = Holding ? (DateTimeOffset?)null : job.Input.CreatedAt;
             asked = false;
             Holding = false;
-            slotReturn = ReleaseAsync(new SlotRelease(slots, job.Id, job.Input.CreatedAt));
+            slotReturn = ReleaseAsync(new SlotRelease(slots, job.Id, arrived));
         }
     }
 
