@@ -59,7 +59,7 @@ internal static class BacklogBenchmark
     private static async Task<LineCost> RunJobsAsync(Report report, int jobs, CancellationToken cancellationToken)
     {
         var limit = Limit.ToString(CultureInfo.InvariantCulture);
-        var logs = new LogCapture();
+        var logs = new LogCapture(JobRun.StatusChanged, JobRun.WebhookRaised);
         var activities = new ActivityCounter();
         using var storage = new StorageRequestCounter();
         await using var bench = await BenchHost.StartAsync(
@@ -72,7 +72,7 @@ internal static class BacklogBenchmark
                 ["Workflow:ArchiveVideo"] = "false",
             },
             logs,
-            [],
+            [JobRun.SimulatorCategory, JobRun.ReceiverCategory],
             builder => activities.AddTo(builder.Logging),
             cancellationToken,
             BenchHost.AzuriteOnDisk());
