@@ -62,10 +62,11 @@ internal sealed class SlotWaiters(BlobContainerClient container, string pool, IL
                     continue;
                 }
 
-                // Its job ended without leaving the line (terminated, or its release failed), or ignored a free slot.
-                logger.LogWarning("Job {JobId} dropped out of the line for a Freepik slot: it stopped asking", waiter?.JobId ?? item.Name);
+                // Its job ended without leaving the line (terminated, or its release failed), or ignored a free slot. Told
+                // once, by whoever takes it out: looks at the front at the same moment all find it.
                 if ((await container.GetBlobClient(item.Name).DeleteIfExistsAsync(cancellationToken: cancellationToken)).Value)
                 {
+                    logger.LogWarning("Job {JobId} dropped out of the line for a Freepik slot: it stopped asking", waiter?.JobId ?? item.Name);
                     dropped++;
                 }
             }
