@@ -352,7 +352,7 @@ internal static class BacklogBenchmark
         var durations = activities.Durations();
         return string.Join(", ", new[] { WorkflowActivities.ReleaseFreepikSlot, WorkflowActivities.AcquireFreepikSlot, WorkflowActivities.SubmitVideoTask }
             .Where(durations.ContainsKey)
-            .Select(name => $"{name} {Report.Ms(Stats.Percentile([.. durations[name]], 50))} / {Report.Ms(Stats.Percentile([.. durations[name]], 99))}"));
+            .Select(name => $"{name} {Report.Ms(Stats.Percentile(durations[name], 50))} / {Report.Ms(Stats.Percentile(durations[name], 99))}"));
     }
 
     /// <summary>Prints how many tasks were created every 30 seconds, for the person watching a run of many minutes.</summary>

@@ -63,7 +63,7 @@ public sealed class FreepikSlots(
 
         // A job asking again is most often at the front, woken to take a freed slot: its place there is read first (it
         // is asking, so it has not lapsed), and kept only if it does not take the slot. Elsewhere it is kept first.
-        var (front, dropped) = ask.Joined is null ? (new List<SlotWaiter>(), 0) : await line.FrontAsync(now, ask.JobId, cancellationToken);
+        var (front, dropped) = ask.Joined is null ? ([], 0) : await line.FrontAsync(now, ask.JobId, cancellationToken);
         var atFront = front.Any(w => w.JobId == ask.JobId);
         var arrived = !atFront && (ask.Joined is null || !await line.RefreshAsync(waiter, cancellationToken));
         var joined = ask.Joined ?? 0;

@@ -56,7 +56,7 @@ internal sealed class SlotWaiters(BlobContainerClient container, string pool, IL
             foreach (var item in page.Values)
             {
                 var waiter = SlotWaiter.FromMetadata(item.Metadata);
-                if (waiter is not null && (!waiter.LapsedAt(now) || (waiter.JobId == asking && waiter.WaitUntil > now)))
+                if (waiter is not null && !waiter.LapsedAt(now, asking: waiter.JobId == asking))
                 {
                     live.Add(waiter);
                     continue;
@@ -112,7 +112,8 @@ internal sealed class SlotWaiters(BlobContainerClient container, string pool, IL
 /// <param name="OfferedAt">When a released slot was offered to it, if one was.</param>
 internal sealed record SlotWaiter(string JobId, DateTimeOffset Arrived, long Joined, DateTimeOffset AskAgainBy, DateTimeOffset WaitUntil, DateTimeOffset? OfferedAt = null)
 {
-    public bool LapsedAt(DateTimeOffset now) => AskAgainBy < now || WaitUntil <= now;
+    /// <param name="asking">Whether its job is asking now: then only the end of its wait counts.</param>
+    public bool LapsedAt(DateTimeOffset now, bool asking) => (!asking && AskAgainBy < now) || WaitUntil <= now;
 
     public Dictionary<string, string> ToMetadata()
     {
