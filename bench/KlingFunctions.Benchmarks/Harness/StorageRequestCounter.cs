@@ -98,9 +98,9 @@ internal sealed partial class StorageRequestCounter : EventListener
 
         // The submit ledger's blobs ({jobId}/submit-{attempt}.json, SubmitLedger.BlobName) and the Freepik slots'
         // (every blob under freepik-slots/: the pool's freepik-slots/{pool}.json, FreepikSlots, and any below it, as a
-        // line kept as a blob per waiter under freepik-slots/{pool}/... would be) are counted apart.
+        // line, a blob per waiter under freepik-slots/{pool}/line/, and the listings of that prefix) are counted apart.
         var blob = LedgerBlob().IsMatch(parts[0]) ? $"{key} (submit ledger)"
-            : parts[0].Contains("/freepik-slots/", StringComparison.Ordinal) ? $"{key} (Freepik slots)"
+            : parts[0].Contains("/freepik-slots/", StringComparison.Ordinal) || (parts is [_, var listing] && listing.Contains("prefix=freepik-slots", StringComparison.Ordinal)) ? $"{key} (Freepik slots)"
             : key;
         counts.AddOrUpdate(blob, 1, static (_, count) => count + 1);
         Add(blob, payload.Count >= 4 ? ContentLength(payload[3]) : 0);
