@@ -20,6 +20,8 @@ public sealed class DailyCreates(BlobContainers containers, IOptions<FreepikOpti
 
     private readonly string pool = ApiKeyPool.Of(freepik.Value.ApiKey);
 
+    private readonly LastVersions versions = new();
+
     /// <summary><c>Freepik:DailyCreateLimit</c>; null: creates are counted, never refused.</summary>
     public int? Limit => freepik.Value.DailyCreateLimit;
 
@@ -76,7 +78,7 @@ public sealed class DailyCreates(BlobContainers containers, IOptions<FreepikOpti
         => new(day, Limit, record.Creates.Count, record.Creates.GroupBy(create => create.Value, StringComparer.Ordinal).ToDictionary(group => group.Key, group => group.Count(), StringComparer.Ordinal));
 
     private async Task<T> ChangeAsync<T>(DateOnly day, Func<DayRecord, (bool Changed, T Result)> change, CancellationToken cancellationToken)
-        => await ConditionalJsonBlob.ChangeAsync(await BlobAsync(day, cancellationToken), change, time, cancellationToken);
+        => await ConditionalJsonBlob.ChangeAsync(await BlobAsync(day, cancellationToken), versions, change, time, cancellationToken);
 
     private async Task<BlobClient> BlobAsync(DateOnly day, CancellationToken cancellationToken)
         => (await containers.InputsAsync(cancellationToken)).GetBlobClient(string.Create(CultureInfo.InvariantCulture, $"{Prefix}{pool}/{day:yyyy-MM-dd}.json"));

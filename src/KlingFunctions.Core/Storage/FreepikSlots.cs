@@ -41,6 +41,9 @@ public sealed class FreepikSlots(
     private readonly Dictionary<string, List<PendingChange>> queued = new(StringComparer.Ordinal);
     private readonly HashSet<string> draining = new(StringComparer.Ordinal);
 
+    /// <summary>The pools' heads as this instance last wrote them: its next write starts from there, without a read.</summary>
+    private readonly LastVersions heads = new();
+
     /// <summary>The pool of the API key configured now: hashed, so the blob's name gives nothing away.</summary>
     public string CurrentPool { get; } = ApiKeyPool.Of(freepik.Value.ApiKey);
 
@@ -71,9 +74,18 @@ public sealed class FreepikSlots(
         {
             // A new arrival (or one that dropped out and came back): counted, for the place of those beyond the front page;
             // those counted before it and still in line bound its place.
-            (joined, var before) = await ChangeAsync(pool, head => (true, (++head.Joined, head.Joined - head.Left - 1)), cancellationToken);
+            (joined, var before, var full) = await ChangeAsync(
+                pool,
+                head => (true, (++head.Joined, head.Joined - head.Left - 1, !head.Holders.Any(holder => holder.JobId == ask.JobId) && head.Holders.Count(holder => holder.ExpiresAt > now) >= Limit)),
+                cancellationToken);
             recheck = RecheckSchedule.After(before, Limit, ask.RecheckInterval);
             await line.JoinAsync(waiter with { Joined = joined, AskAgainBy = now + RecheckSchedule.StaleAfter(recheck) }, cancellationToken);
+            if (full)
+            {
+                // No slot is free for it, whatever its place: it waits, and those counted before it and still in line are
+                // ahead of it. Not looking at the front spares a burst of arrivals a listing each.
+                return new SlotGrant(pool, false, (int)Math.Clamp(before, 0, int.MaxValue), Limit, Limit, joined, recheck);
+            }
         }
 
         if (!atFront)
@@ -232,6 +244,7 @@ public sealed class FreepikSlots(
         // No caller's token: the batch is everyone's. Storage's own timeouts bound it.
         var results = await ConditionalJsonBlob.ChangeAsync<SlotPool, List<(bool Changed, object? Result)>>(
             blob,
+            heads,
             pool =>
             {
                 var applied = batch.Select(change => change.Apply(pool)).ToList();

@@ -122,6 +122,19 @@ public sealed class DailyCreatesTests(AzuriteFixture azurite)
         }
     }
 
+    [Fact]
+    public async Task An_instance_counts_the_creates_another_instance_counted_since_its_own_last_count()
+    {
+        await using var first = Services(limit: 2);
+        await using var second = Services(limit: 2);
+        await first.GetRequiredService<DailyCreates>().ReserveAsync("job-1/1", "kling-v2-1-std", CancellationToken.None);
+        await second.GetRequiredService<DailyCreates>().ReserveAsync("job-2/1", "kling-v2-1-std", CancellationToken.None);
+
+        var third = await first.GetRequiredService<DailyCreates>().ReserveAsync("job-3/1", "kling-v2-1-std", CancellationToken.None);
+
+        Assert.Equal((false, 2), (third.Reserved, third.Usage.Used));
+    }
+
     private ServiceProvider Services(int? limit, string apiKey = "key", TimeProvider? clock = null)
         => StagingServices.Create(
             azurite,

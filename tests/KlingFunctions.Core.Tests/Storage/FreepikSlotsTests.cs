@@ -65,6 +65,20 @@ public sealed class FreepikSlotsTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task A_holder_whose_first_ask_is_run_again_while_every_slot_is_held_is_granted_again()
+    {
+        await using var services = Services(limit: 1);
+        var slots = services.GetRequiredService<FreepikSlots>();
+        await AcquireAsync(slots, "a");
+
+        // The activity's retry after its grant was written: the same first ask, every slot held (by itself).
+        var again = await AcquireAsync(slots, "a");
+
+        Assert.True(again.Granted);
+        Assert.False((await AcquireAsync(slots, "b", arrivedAfter: 1)).Granted);
+    }
+
+    [Fact]
     public async Task Giving_back_twice_frees_one_slot_only()
     {
         await using var services = Services(limit: 1);
@@ -225,6 +239,27 @@ public sealed class FreepikSlotsTests(AzuriteFixture azurite)
                 await instance.DisposeAsync();
             }
         }
+    }
+
+    [Fact]
+    public async Task An_instance_sees_the_slots_another_instance_took_or_gave_back_since_its_own_last_change()
+    {
+        // Two app instances in turn: each starts its next change from the head as it last wrote it.
+        await using var first = Services(limit: 2);
+        await using var second = Services(limit: 2);
+        var one = first.GetRequiredService<FreepikSlots>();
+        var two = second.GetRequiredService<FreepikSlots>();
+        await AcquireAsync(one, "a", arrivedAfter: 0);
+        await AcquireAsync(two, "b", arrivedAfter: 1);
+
+        // Taken by the other: not free here.
+        var c = await AcquireAsync(one, "c", arrivedAfter: 2);
+        Assert.Equal((false, 2), (c.Granted, c.InUse));
+
+        // Given back by the other: free here at once, not after a recheck.
+        await two.ReleaseAsync(new SlotRelease(two.CurrentPool, "b"), CancellationToken.None);
+        Assert.True((await AcquireAsync(one, "c", arrivedAfter: 2, joined: c.Joined)).Granted);
+        Assert.Equal(["a", "c"], (await two.ReadAsync(two.CurrentPool, CancellationToken.None)).Holders.Select(holder => holder.JobId));
     }
 
     [Fact]
