@@ -58,6 +58,10 @@ public sealed class FreepikSlots(
         var pool = ask.Pool ?? CurrentPool;
         var line = await LineAsync(pool, cancellationToken);
         var now = time.GetUtcNow();
+        if (ask.Woken && await TakeOfferedAsync(ask, pool, line, now, cancellationToken) is { } taken)
+        {
+            return taken;
+        }
 
         // The job keeps its place for as long as it may go without asking: the recheck its place calls for, with room
         // to spare. Its place is not known before it is written, but its last answer bounds it (the line moves forward).
@@ -110,6 +114,7 @@ public sealed class FreepikSlots(
             if (rank >= 0 && rank < free)
             {
                 head.Holders.Add(new SlotHolder(ask.JobId, now, now + ask.HoldFor));
+                head.Offers.RemoveAll(offer => offer.JobId == ask.JobId);
                 head.Left++;
                 return (true, new SlotGrant(pool, true, 0, head.Holders.Count, Limit, joined));
             }
@@ -136,6 +141,43 @@ public sealed class FreepikSlots(
         return grant;
     }
 
+    /// <summary>
+    /// A job woken by a release that offered it a freed slot takes it with one change of the head while it is still
+    /// free: it was first among the live waiters when the slot was freed, so the line need not be read again. Null when
+    /// the offer is gone or the slot was taken meanwhile: the job asks as any other.
+    /// </summary>
+    private async Task<SlotGrant?> TakeOfferedAsync(SlotRequest ask, string pool, SlotWaiters line, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var grant = await ChangeAsync(pool, head =>
+        {
+            var changed = head.Expire(now, logger);
+            if (head.Holders.Any(holder => holder.JobId == ask.JobId))
+            {
+                // Its ask before this one took the slot already (a retry).
+                return (changed, new SlotGrant(pool, true, 0, head.Holders.Count, Limit, ask.Joined ?? 0));
+            }
+
+            // An offer older than its grace is not taken: the waiter may have been dropped from the line by then.
+            var offered = head.Offers.Any(offer => offer.JobId == ask.JobId && offer.At + OfferGrace > now);
+            changed |= head.Offers.RemoveAll(offer => offer.JobId == ask.JobId) > 0;
+            if (!offered || head.Holders.Count >= Limit)
+            {
+                return (changed, (SlotGrant?)null);
+            }
+
+            head.Holders.Add(new SlotHolder(ask.JobId, now, now + ask.HoldFor));
+            head.Left++;
+            return (true, new SlotGrant(pool, true, 0, head.Holders.Count, Limit, ask.Joined ?? 0));
+        }, cancellationToken);
+
+        if (grant is not null)
+        {
+            await line.LeaveAsync(ask.JobId, ask.Arrived, cancellationToken);
+        }
+
+        return grant;
+    }
+
     /// <summary>Gives up the job's slot, or its place in line; repeating it changes nothing.</summary>
     /// <returns>The live jobs first in line now, which may take the slots free: worth waking.</returns>
     public async Task<IReadOnlyList<string>> ReleaseAsync(SlotRelease release, CancellationToken cancellationToken)
@@ -148,9 +190,16 @@ public sealed class FreepikSlots(
         var (front, dropped) = await line.FrontAsync(now, asking: null, cancellationToken);
         var next = await ChangeAsync(release.Pool, head =>
         {
-            var changed = head.Holders.RemoveAll(holder => holder.JobId == release.JobId) > 0 | head.Expire(now, logger) | left + dropped > 0;
+            var changed = head.Holders.RemoveAll(holder => holder.JobId == release.JobId) > 0 | head.Expire(now, logger) | left + dropped > 0
+                | head.Offers.RemoveAll(offer => offer.JobId == release.JobId || offer.At + OfferGrace <= now) > 0;
             head.Left += left + dropped;
-            return (changed, head.StillWaiting(front).Where(waiter => waiter.JobId != release.JobId).Take(Math.Max(Limit - head.Holders.Count, 0)).ToList());
+            var free = Math.Max(Limit - head.Holders.Count, 0);
+            var next = head.StillWaiting(front).Where(waiter => waiter.JobId != release.JobId).Take(free).ToList();
+
+            // Offered in the head too: woken, they take the slot without reading the line again (TakeOfferedAsync).
+            var offered = next.Where(waiter => !head.Offers.Any(offer => offer.JobId == waiter.JobId)).ToList();
+            head.Offers.AddRange(offered.Select(waiter => new SlotOffer(waiter.JobId, now)));
+            return (changed || offered.Count > 0, next);
         }, cancellationToken);
 
         await Task.WhenAll(next.Select(waiter => line.OfferAsync(waiter, now, OfferGrace, cancellationToken)));
@@ -276,7 +325,8 @@ public sealed class FreepikSlots(
 /// <param name="RecheckInterval">How often the jobs that may take the next slots ask again (<c>Workflow:SlotRecheckInterval</c>): <see cref="RecheckSchedule"/>.</param>
 /// <param name="WaitUntil">When the job stops waiting in line (<c>Workflow:MaxWaitForSlot</c>): its place lapses then.</param>
 /// <param name="HoldFor">How long a slot granted now may be held before it lapses: the job's generation and a margin.</param>
-public sealed record SlotRequest(string JobId, string? Pool, DateTimeOffset Arrived, long? Joined, int? Ahead, TimeSpan RecheckInterval, DateTimeOffset WaitUntil, TimeSpan HoldFor);
+/// <param name="Woken">Whether a release woke the job to ask: it may have been offered the slot that release freed.</param>
+public sealed record SlotRequest(string JobId, string? Pool, DateTimeOffset Arrived, long? Joined, int? Ahead, TimeSpan RecheckInterval, DateTimeOffset WaitUntil, TimeSpan HoldFor, bool Woken = false);
 
 /// <param name="Arrived">The job's arrival when it may be in line (its place is given back too); null when it only held a slot.</param>
 public sealed record SlotRelease(string Pool, string JobId, DateTimeOffset? Arrived = null);
@@ -295,6 +345,9 @@ public sealed record SlotGrant(string Pool, bool Granted, int Ahead, int InUse, 
 public sealed record SlotPool
 {
     public List<SlotHolder> Holders { get; init; } = [];
+
+    /// <summary>The waiters woken for a freed slot that have not asked yet; an offer not taken within a minute is forgotten.</summary>
+    public List<SlotOffer> Offers { get; init; } = [];
 
     /// <summary>Arrivals in line so far.</summary>
     public long Joined { get; set; }
@@ -322,3 +375,5 @@ public sealed record SlotPool
 }
 
 public sealed record SlotHolder(string JobId, DateTimeOffset Since, DateTimeOffset ExpiresAt);
+
+public sealed record SlotOffer(string JobId, DateTimeOffset At);

@@ -50,6 +50,42 @@ public sealed class FreepikSlotsTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task A_woken_job_takes_the_slot_offered_to_it_and_one_woken_without_an_offer_does_not_pass_it()
+    {
+        await using var services = Services(limit: 1);
+        var slots = services.GetRequiredService<FreepikSlots>();
+        await AcquireAsync(slots, "holder", arrivedAfter: 0);
+        var early = await AcquireAsync(slots, "early", arrivedAfter: 10);
+        var late = await AcquireAsync(slots, "late", arrivedAfter: 20);
+
+        Assert.Equal(["early"], await slots.ReleaseAsync(new SlotRelease(slots.CurrentPool, "holder"), CancellationToken.None));
+
+        // A stale wake-up (an earlier release's, say) is not an offer: the line decides, and early is ahead.
+        var lateAsks = await AcquireAsync(slots, "late", arrivedAfter: 20, joined: late.Joined, woken: true);
+        Assert.Equal((false, 1), (lateAsks.Granted, lateAsks.Ahead));
+        Assert.True((await AcquireAsync(slots, "early", arrivedAfter: 10, joined: early.Joined, woken: true)).Granted);
+        Assert.Equal(["early"], (await slots.ReadAsync(slots.CurrentPool, CancellationToken.None)).Holders.Select(holder => holder.JobId));
+    }
+
+    [Fact]
+    public async Task A_job_woken_for_a_slot_an_earlier_arrival_took_meanwhile_keeps_its_place_at_the_front()
+    {
+        await using var services = Services(limit: 1);
+        var slots = services.GetRequiredService<FreepikSlots>();
+        await AcquireAsync(slots, "holder", arrivedAfter: 0);
+        var early = await AcquireAsync(slots, "early", arrivedAfter: 10);
+        await slots.ReleaseAsync(new SlotRelease(slots.CurrentPool, "holder"), CancellationToken.None);
+
+        // One created before it asks for the first time (its staging took longer) while the slot is free.
+        Assert.True((await AcquireAsync(slots, "earlier", arrivedAfter: 5)).Granted);
+        var woken = await AcquireAsync(slots, "early", arrivedAfter: 10, joined: early.Joined, woken: true);
+
+        Assert.Equal((false, 0), (woken.Granted, woken.Ahead));
+        Assert.Equal(["earlier"], (await slots.ReadAsync(slots.CurrentPool, CancellationToken.None)).Holders.Select(holder => holder.JobId));
+        Assert.Equal(["early"], await slots.ReleaseAsync(new SlotRelease(slots.CurrentPool, "earlier"), CancellationToken.None));
+    }
+
+    [Fact]
     public async Task Asking_again_while_holding_a_slot_takes_no_second_one()
     {
         await using var services = Services(limit: 2);
@@ -273,9 +309,9 @@ public sealed class FreepikSlotsTests(AzuriteFixture azurite)
         Assert.False((await AcquireAsync(first.GetRequiredService<FreepikSlots>(), "c", arrivedAfter: 2)).Granted);
     }
 
-    private Task<SlotGrant> AcquireAsync(FreepikSlots slots, string jobId, int arrivedAfter = 0, long? joined = null, int? ahead = null, TimeSpan? holdFor = null)
+    private Task<SlotGrant> AcquireAsync(FreepikSlots slots, string jobId, int arrivedAfter = 0, long? joined = null, int? ahead = null, TimeSpan? holdFor = null, bool woken = false)
         => slots.AcquireAsync(
-            new SlotRequest(jobId, Pool: null, clock.Start.AddMilliseconds(arrivedAfter), joined, ahead, Recheck, clock.Start + LongWait, holdFor ?? LongWait),
+            new SlotRequest(jobId, Pool: null, clock.Start.AddMilliseconds(arrivedAfter), joined, ahead, Recheck, clock.Start + LongWait, holdFor ?? LongWait, woken),
             CancellationToken.None);
 
     private ServiceProvider Services(int limit, string apiKey = "key", TimeProvider? time = null)

@@ -44,6 +44,7 @@ internal sealed class SlotLine(RunningJob job)
         var waitUntil = new DateTimeOffset(job.WaitBound + LapseMargin, TimeSpan.Zero);
         var holdFor = job.Settings.Deadline + CreateAllowance + LapseMargin;
         int? ahead = null;
+        var woken = false;
         for (var ask = 1; ; ask++)
         {
             job.ThrowIfCancelRequested();
@@ -55,7 +56,7 @@ internal sealed class SlotLine(RunningJob job)
             asked = true;
             var grant = await job.Context.CallActivityAsync<SlotGrant>(
                 WorkflowActivities.AcquireFreepikSlot,
-                new SlotRequest(job.Id, pool, job.Input.CreatedAt, joined, ahead, job.Settings.SlotRecheckInterval, waitUntil, holdFor),
+                new SlotRequest(job.Id, pool, job.Input.CreatedAt, joined, ahead, job.Settings.SlotRecheckInterval, waitUntil, holdFor, woken),
                 job.IdempotentRetry);
             pool ??= grant.Pool;
             joined = grant.Joined;
@@ -85,7 +86,7 @@ internal sealed class SlotLine(RunningJob job)
             job.Report(job.Progress with { Stage = JobStage.WaitingForSlot, Line = new SlotPlace(grant.Ahead, grant.Limit, now) });
             // When the line said to ask again, having kept its place for a while longer (the same rule for grants recorded before it said).
             var until = now + (grant.AskAgainIn ?? RecheckSchedule.After(grant.Ahead, grant.Limit, job.Settings.SlotRecheckInterval));
-            await job.NextBeforeAsync(slotsFreed, until < job.WaitBound ? until : job.WaitBound);
+            woken = await job.NextBeforeAsync(slotsFreed, until < job.WaitBound ? until : job.WaitBound) is not null;
         }
     }
 
