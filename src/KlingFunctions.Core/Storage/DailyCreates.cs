@@ -11,8 +11,9 @@ namespace KlingFunctions.Storage;
 /// (<c>freepik-usage/{hash of the key}/{yyyy-MM-dd}.json</c> in the inputs container), shared by every instance of the
 /// app and kept across restarts. A create is counted before it is sent, under an id of its own (job and attempt), so
 /// counting it again (Durable runs an activity at least once) changes nothing; it is uncounted only when Freepik
-/// certainly created nothing. Each change is a read and a conditional write (<see cref="ConditionalJsonBlob"/>), done
-/// again when another instance wrote first, so two instances cannot both take the day's last create.
+/// certainly created nothing. Each change is a conditional write (<see cref="ConditionalJsonBlob"/>) on the count as
+/// this instance last read or wrote it, done again on a fresh read when another instance wrote first, so two
+/// instances cannot both take the day's last create.
 /// </summary>
 public sealed class DailyCreates(BlobContainers containers, IOptions<FreepikOptions> freepik, TimeProvider time, ILogger<DailyCreates> logger)
 {

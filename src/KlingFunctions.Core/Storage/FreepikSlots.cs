@@ -8,8 +8,9 @@ namespace KlingFunctions.Storage;
 
 /// <summary>
 /// Freepik's per-account limit on tasks in flight (<c>Freepik:MaxConcurrentTasks</c>), shared by every instance of
-/// the app, per API key (a pool): one small blob of the pool's holders, at most the limit of them, each change a read
-/// and a conditional write (ETag), so the limit holds across instances and restarts; and the line of jobs waiting,
+/// the app, per API key (a pool): one small blob of the pool's holders, at most the limit of them, each change a
+/// conditional write (ETag) on the head as this instance last read or wrote it, read again when another instance wrote
+/// first, so the limit holds across instances and restarts; and the line of jobs waiting,
 /// one blob per waiter in order of arrival (<see cref="SlotWaiters"/>). Nothing holds a slot or a place for ever: a
 /// holder's claim lapses at the end of its job's generation, a waiter that stops asking drops out of the line.
 /// </summary>
