@@ -6,9 +6,10 @@ using Azure.Storage.Blobs.Models;
 namespace KlingFunctions.Storage;
 
 /// <summary>
-/// A JSON document in one blob that several instances of the app change: each change is a read and a write on the
-/// condition that nobody wrote since (ETag; create-only when there was nothing), done again when another instance
-/// wrote first. What the Freepik slots and the day's creates are kept in.
+/// A JSON document in one blob that several instances of the app change: each change is a write on the condition that
+/// nobody wrote since the version it was applied to (ETag; create-only when there was nothing), that version being
+/// the instance's last one (<see cref="LastVersions"/>) or a fresh read, and is done again on a fresh read when another
+/// instance wrote first. What the Freepik slots and the day's creates are kept in.
 /// </summary>
 internal static class ConditionalJsonBlob
 {
@@ -111,7 +112,7 @@ internal sealed class LastVersions
 
     public void Remember(BlobClient blob, BinaryData? content, ETag? etag)
     {
-        // A document not there yet is not remembered: its create-only write needs no read before it anyway.
+        // A document not there yet has no version: until it is written, each change reads to find that out.
         if (etag is not null)
         {
             versions[blob.Uri] = (content, etag);
