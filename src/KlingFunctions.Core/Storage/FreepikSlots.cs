@@ -42,7 +42,7 @@ public sealed class FreepikSlots(
     private readonly Dictionary<string, List<PendingChange>> queued = new(StringComparer.Ordinal);
     private readonly HashSet<string> draining = new(StringComparer.Ordinal);
 
-    /// <summary>The pools' heads as this instance last wrote them: its next write starts from there, without a read.</summary>
+    /// <summary>The pools' heads as this instance last read or wrote them: its next write starts from there, without a read.</summary>
     private readonly LastVersions heads = new();
 
     /// <summary>The pool of the API key configured now: hashed, so the blob's name gives nothing away.</summary>
@@ -81,7 +81,7 @@ public sealed class FreepikSlots(
             // those counted before it and still in line bound its place.
             (joined, var before, var full) = await ChangeAsync(
                 pool,
-                head => (true, (++head.Joined, head.Joined - head.Left - 1, !head.Holders.Any(holder => holder.JobId == ask.JobId) && head.Holders.Count(holder => holder.ExpiresAt > now) >= Limit)),
+                head => (true, (++head.Joined, head.Joined - head.Left - 1, !head.Holds(ask.JobId) && head.Holders.Count(holder => holder.ExpiresAt > now) >= Limit)),
                 cancellationToken);
             recheck = RecheckSchedule.After(before, Limit, ask.RecheckInterval);
             await line.JoinAsync(waiter with { Joined = joined, AskAgainBy = now + RecheckSchedule.StaleAfter(recheck) }, cancellationToken);
@@ -103,7 +103,7 @@ public sealed class FreepikSlots(
         {
             var changed = head.Expire(now, logger) | dropped > 0;
             head.Left += dropped;
-            if (head.Holders.Any(holder => holder.JobId == ask.JobId))
+            if (head.Holds(ask.JobId))
             {
                 // A holder asking again (a retried ask) that came back into line leaves it at once: counted, so the counts stay even.
                 head.Left += arrived ? 1 : 0;
@@ -114,9 +114,7 @@ public sealed class FreepikSlots(
             var free = Limit - head.Holders.Count;
             if (rank >= 0 && rank < free)
             {
-                head.Holders.Add(new SlotHolder(ask.JobId, now, now + ask.HoldFor));
-                head.Offers.RemoveAll(offer => offer.JobId == ask.JobId);
-                head.Left++;
+                head.Grant(ask.JobId, now, ask.HoldFor);
                 return (true, new SlotGrant(pool, true, 0, head.Holders.Count, Limit, joined));
             }
 
@@ -152,7 +150,7 @@ public sealed class FreepikSlots(
         var grant = await ChangeAsync(pool, head =>
         {
             var changed = head.Expire(now, logger);
-            if (head.Holders.Any(holder => holder.JobId == ask.JobId))
+            if (head.Holds(ask.JobId))
             {
                 // Its ask before this one took the slot already (a retry).
                 return (changed, new SlotGrant(pool, true, 0, head.Holders.Count, Limit, ask.Joined ?? 0));
@@ -166,8 +164,7 @@ public sealed class FreepikSlots(
                 return (changed, (SlotGrant?)null);
             }
 
-            head.Holders.Add(new SlotHolder(ask.JobId, now, now + ask.HoldFor));
-            head.Left++;
+            head.Grant(ask.JobId, now, ask.HoldFor);
             return (true, new SlotGrant(pool, true, 0, head.Holders.Count, Limit, ask.Joined ?? 0));
         }, cancellationToken);
 
@@ -360,7 +357,17 @@ public sealed record SlotPool
     /// The waiters of a look at the line's front that do not hold a slot by now: one granted a moment ago is still
     /// listed until its blob is gone, and must not count as ahead of anyone, nor be woken for a slot it has.
     /// </summary>
-    internal List<SlotWaiter> StillWaiting(List<SlotWaiter> front) => [.. front.Where(waiter => !Holders.Any(holder => holder.JobId == waiter.JobId))];
+    internal List<SlotWaiter> StillWaiting(List<SlotWaiter> front) => [.. front.Where(waiter => !Holds(waiter.JobId))];
+
+    internal bool Holds(string jobId) => Holders.Any(holder => holder.JobId == jobId);
+
+    /// <summary>A slot for the job, held for <paramref name="holdFor"/> at most: it leaves the line, and an offer to it is taken.</summary>
+    internal void Grant(string jobId, DateTimeOffset now, TimeSpan holdFor)
+    {
+        Holders.Add(new SlotHolder(jobId, now, now + holdFor));
+        Offers.RemoveAll(offer => offer.JobId == jobId);
+        Left++;
+    }
 
     /// <summary>Drops the claims no job can still be using; true when there were any.</summary>
     internal bool Expire(DateTimeOffset now, ILogger logger)
